@@ -1,0 +1,139 @@
+"""What each command does with its arguments: library calls, output and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scraper import dataset
+from scraper.errors import ScraperError
+from scraper.normalize import PageInfo, slug
+from scraper.pipeline import parse_page
+from scraper.snapshots import sha256_hex
+
+DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _is_url(text: str) -> bool:
+    return urlsplit(text).scheme in ("http", "https")
+
+
+def _read_page(page: str, max_bytes: int) -> bytes:
+    path = Path(page)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ScraperError(f"{page}: page is {size} bytes, over the {max_bytes}-byte limit")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ScraperError(f"{page}: no such file") from None
+    except IsADirectoryError:
+        raise ScraperError(f"{page}: is a directory, not a page") from None
+    except OSError as exc:
+        raise ScraperError(f"{page}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    max_bytes = args.max_bytes or DEFAULT_MAX_PAGE_BYTES
+    charset = ""
+    if _is_url(args.page):
+        from scraper.fetch import FetchPolicy, fetch_url
+
+        snapshot = fetch_url(args.page, FetchPolicy(max_bytes=max_bytes))
+        body, charset = snapshot.body, snapshot.charset
+        filename = urlsplit(snapshot.final_url or args.page).path
+    else:
+        body = _read_page(args.page, max_bytes)
+        filename = args.page
+    source = args.source or slug(Path(filename).stem or "page").replace("_", "-") or "page"
+    info = PageInfo(
+        source=source,
+        vendor=args.vendor,
+        product=args.product,
+        lang=args.lang,
+        url=args.page,
+        sha256=sha256_hex(body),
+    )
+    parsed = parse_page(
+        body, info, http_charset=charset, filename=filename, fmt=args.page_format, name=args.page
+    )
+    records = parsed.records
+    if args.format == "jsonl":
+        sys.stdout.write(dataset.records_jsonl(records))
+    elif args.format == "json":
+        sys.stdout.write(dataset.records_json(records))
+    else:
+        sys.stdout.write(dataset.records_csv(records))
+    sys.stdout.flush()
+    if not records:
+        _note(f"{args.page}: no error-code table found ({parsed.tables} tables on the page)")
+    else:
+        skipped = f", {parsed.skipped_rows} rows skipped (no code or single status)" \
+            if parsed.skipped_rows else ""
+        _note(f"{args.page}: {len(records)} records from {parsed.error_tables} of "
+              f"{parsed.tables} tables ({parsed.format}, {parsed.encoding}, lang "
+              f"{parsed.lang or '?'}){skipped}")
+    return 0
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    from scraper.refresh import RefreshOptions, refresh
+
+    options = RefreshOptions(
+        offline=args.offline,
+        only=tuple(args.sources),
+        accept_drops=args.accept_drops,
+        timeout=args.timeout,
+        retries=args.retries,
+        delay=args.delay,
+        max_bytes=args.max_bytes,
+        respect_robots=not args.ignore_robots,
+        progress=not args.quiet and sys.stderr.isatty(),
+        verbose=not args.quiet,
+    )
+    report = refresh(args.manifest, options)
+    sys.stdout.write(report.summary)
+    for line in report.problems:
+        _note(f"scraper: {line}")
+    return 1 if report.problems else 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from scraper import diff
+
+    if args.git:
+        new_path = Path(args.new or args.old or "normalized")
+        old = diff.load_records_at_revision(Path("."), args.git, "normalized/errors.csv")
+        new = diff.load_records(new_path)
+    else:
+        if not args.old or not args.new:
+            raise ScraperError("diff: give OLD and NEW, or --git REV [NEW]")
+        old = diff.load_records(Path(args.old))
+        new = diff.load_records(Path(args.new))
+    result = diff.compare(old, new)
+    if args.format == "json":
+        sys.stdout.write(diff.render_json(result))
+    else:
+        sys.stdout.write(diff.render_markdown(result))
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from scraper.validate import validate_dataset
+
+    problems = validate_dataset(args.folder)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    records = dataset.read_records(args.folder)
+    _note(f"{args.folder}: valid ({len(records)} records)")
+    print(json.dumps({"folder": str(args.folder), "records": len(records), "valid": True}))
+    return 0

@@ -1,0 +1,270 @@
+"""The dataset in normalized/: written deterministically and atomically, read back as records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from scraper.errors import DatasetError
+from scraper.types import RECORD_FIELDS, Record
+
+SOURCE_FIELDS: tuple[str, ...] = (
+    "id",
+    "vendor",
+    "product",
+    "lang",
+    "url",
+    "raw_file",
+    "sha256",
+    "retrieved",
+    "format",
+    "tables",
+    "rows",
+    "status",
+    "error",
+)
+
+DATASET_FILES = ("errors.csv", "errors.json", "sources.csv", "datapackage.json")
+
+
+@dataclass(slots=True)
+class SourceRow:
+    """One line of sources.csv: a source and how its last refresh went."""
+
+    id: str
+    vendor: str = ""
+    product: str = ""
+    lang: str = ""
+    url: str = ""
+    raw_file: str = ""
+    sha256: str = ""
+    retrieved: str = ""
+    format: str = ""
+    tables: int = 0
+    rows: int = 0
+    status: str = "ok"
+    """ok, stale (previous rows kept after a failure) or failed (no rows to keep)."""
+    error: str = ""
+
+
+def record_to_flat(record: Record) -> dict[str, str]:
+    """A record as CSV cells: http_status as digits or empty, extra and repairs as JSON text."""
+    row = record.as_dict()
+    row["http_status"] = "" if record.http_status is None else str(record.http_status)
+    row["extra"] = json.dumps(record.extra, ensure_ascii=False, sort_keys=True) if record.extra else ""
+    row["repairs"] = json.dumps(record.repairs, ensure_ascii=False) if record.repairs else ""
+    return row
+
+
+def record_to_json(record: Record) -> dict[str, Any]:
+    return record.as_dict()
+
+
+def record_from_json(data: dict[str, Any]) -> Record:
+    known = {f.name for f in fields(Record)}
+    values = {k: v for k, v in data.items() if k in known}
+    return Record(**values)
+
+
+def record_from_flat(row: dict[str, str]) -> Record:
+    data: dict[str, Any] = dict(row)
+    status = row.get("http_status", "")
+    data["http_status"] = int(status) if status else None
+    data["extra"] = json.loads(row["extra"]) if row.get("extra") else {}
+    data["repairs"] = json.loads(row["repairs"]) if row.get("repairs") else []
+    return record_from_json(data)
+
+
+def csv_text(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def records_csv(records: list[Record]) -> str:
+    return csv_text([record_to_flat(r) for r in records], RECORD_FIELDS)
+
+
+def records_json(records: list[Record]) -> str:
+    """A JSON array with one record per line, so that a diff shows whole records."""
+    if not records:
+        return "[]\n"
+    lines = [json.dumps(record_to_json(r), ensure_ascii=False) for r in records]
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+def records_jsonl(records: list[Record]) -> str:
+    return "".join(json.dumps(record_to_json(r), ensure_ascii=False) + "\n" for r in records)
+
+
+def sources_csv(rows: list[SourceRow]) -> str:
+    flat = [{name: str(getattr(row, name)) for name in SOURCE_FIELDS} for row in rows]
+    return csv_text(flat, SOURCE_FIELDS)
+
+
+def _field(name: str, type_: str, description: str, **extra: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {"name": name, "type": type_, "description": description}
+    spec.update(extra)
+    return spec
+
+
+_RECORD_DESCRIPTIONS = {
+    "key": "Stable unique id: source/section/code (or status), #N for repeats",
+    "source": "Manifest id of the source the row came from",
+    "vendor": "Vendor that publishes the page",
+    "product": "Product the codes belong to",
+    "lang": "BCP 47 language tag of the page",
+    "section": "Nearest heading above the table",
+    "http_status": "HTTP status, 100-599",
+    "code": "The vendor's error code as published",
+    "title": "Short name or reason phrase",
+    "message": "Message text the API returns",
+    "description": "Explanation",
+    "suggestion": "Remedy",
+    "url": "Where the page came from",
+    "sha256": "Digest of the raw snapshot the row came from",
+    "locator": "Where in the raw document the row is",
+    "repairs": "JSON list of repairs applied to the row's text",
+    "extra": "JSON object of unmapped columns, header -> text",
+}
+
+
+def datapackage() -> dict[str, Any]:
+    error_fields = []
+    for name in RECORD_FIELDS:
+        if name == "http_status":
+            error_fields.append(
+                _field(name, "integer", _RECORD_DESCRIPTIONS[name],
+                       constraints={"minimum": 100, "maximum": 599})
+            )
+        elif name == "key":
+            error_fields.append(
+                _field(name, "string", _RECORD_DESCRIPTIONS[name],
+                       constraints={"required": True, "unique": True})
+            )
+        else:
+            error_fields.append(_field(name, "string", _RECORD_DESCRIPTIONS[name]))
+    source_fields = [
+        _field(name, "integer" if name in ("tables", "rows") else "string", name.replace("_", " "))
+        for name in SOURCE_FIELDS
+    ]
+    source_fields[SOURCE_FIELDS.index("status")]["constraints"] = {
+        "enum": ["ok", "stale", "failed"]
+    }
+    return {
+        "name": "api-error-codes",
+        "title": "API error codes scraped from vendor documentation",
+        "resources": [
+            {
+                "name": "errors",
+                "path": "errors.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": error_fields,
+                    "primaryKey": ["key"],
+                    "foreignKeys": [
+                        {"fields": ["source"], "reference": {"resource": "sources", "fields": ["id"]}}
+                    ],
+                    "missingValues": [""],
+                },
+            },
+            {
+                "name": "sources",
+                "path": "sources.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": source_fields, "primaryKey": ["id"], "missingValues": [""]},
+            },
+        ],
+    }
+
+
+def datapackage_json() -> str:
+    return json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write text to path through a temporary file and a rename. False when already equal."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_bytes_atomic(path, data)
+    return True
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dataset_texts(records: list[Record], sources: list[SourceRow]) -> dict[str, str]:
+    return {
+        "errors.csv": records_csv(records),
+        "errors.json": records_json(records),
+        "sources.csv": sources_csv(sources),
+        "datapackage.json": datapackage_json(),
+    }
+
+
+def write_dataset(folder: Path, records: list[Record], sources: list[SourceRow]) -> list[str]:
+    """Write the dataset files that changed; returns their names."""
+    changed = []
+    for name, text in dataset_texts(records, sources).items():
+        if write_atomic(folder / name, text):
+            changed.append(name)
+    return changed
+
+
+def read_records(folder: Path) -> list[Record]:
+    path = folder / "errors.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != RECORD_FIELDS:
+                raise DatasetError(f"{path}: columns are not the record's fields in order")
+            return [record_from_flat(row) for row in reader]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, csv.Error) as exc:
+        raise DatasetError(f"{path}: {exc}") from None
+
+
+def read_sources(folder: Path) -> list[SourceRow]:
+    path = folder / "sources.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = []
+            for row in reader:
+                data: dict[str, Any] = {k: row.get(k, "") for k in SOURCE_FIELDS}
+                data["tables"] = int(data["tables"] or 0)
+                data["rows"] = int(data["rows"] or 0)
+                rows.append(SourceRow(**data))
+            return rows
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, csv.Error) as exc:
+        raise DatasetError(f"{path}: {exc}") from None

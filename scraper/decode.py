@@ -1,0 +1,160 @@
+"""Bytes to text, and faithful repair of text that was mangled by a wrong encoding.
+
+Decoding tries, in order: a byte-order mark, the charset the server declared, the charset the
+page declares (<meta>, XML declaration), strict UTF-8, then detection. Nothing is decoded with
+errors="replace" before repair, so mojibake is never made worse.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+import ftfy
+
+from scraper.errors import DecodeError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+
+# Charsets a server or page often claims by default when the bytes are really UTF-8.
+_SINGLE_BYTE = {"iso8859-1", "cp1252", "ascii", "latin-1", "iso8859-15"}
+
+# Faithful repair: only undo wrong decodings. Width, quotes, ligatures, line breaks, control
+# characters and normalization stay as the author published them.
+_FAITHFUL = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=False,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
+
+
+def _codec_name(label: str) -> str | None:
+    """Python's canonical codec name for a charset label, or None when unknown."""
+    label = label.strip().strip("\"'").lower()
+    if label in ("x-sjis", "shift-jis", "sjis", "windows-31j"):
+        label = "cp932"
+    if label in ("gb2312", "gbk", "x-gbk"):
+        # GB18030 is a superset; pages labelled GB2312 routinely use GBK characters.
+        label = "gb18030"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _try(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text with no BOM shows as NUL in every other byte for ASCII-heavy text."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        return _try(data, "utf-16-le")
+    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        return _try(data, "utf-16-be")
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    return "\x00" in sample or controls > 0.1 * len(sample)
+
+
+def declared_charset(data: bytes) -> str:
+    """The charset a page declares about itself in its first bytes, "" when none."""
+    head = data[:4096]
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else ""
+
+
+def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[str, str]:
+    """Decode a page. Returns (text, codec name). Raises DecodeError for data that is not text."""
+    where = f"{name}: " if name else ""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = _try(data[len(bom) :], codec)
+            if text is not None:
+                return text, codec
+    if not data:
+        return "", "utf-8"
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None and not _looks_binary(utf16):
+        return utf16, "utf-16"
+    is_utf8 = _try(data, "utf-8")
+    for label in (http_charset, declared_charset(data)):
+        codec = _codec_name(label) if label else None
+        if codec is None:
+            continue
+        if codec in _SINGLE_BYTE and is_utf8 is not None and not data.isascii():
+            # A page that decodes as UTF-8 with multi-byte characters is UTF-8, whatever a
+            # default "ISO-8859-1" label says.
+            return _checked(is_utf8, "utf-8", where)
+        text = _try(data, codec)
+        if text is not None:
+            return _checked(text, codec, where)
+    if is_utf8 is not None:
+        return _checked(is_utf8, "utf-8", where)
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is not None:
+        text = _try(data, best.encoding)
+        if text is not None:
+            return _checked(text, best.encoding, where)
+    raise DecodeError(f"{where}not text in any known encoding")
+
+
+def _checked(text: str, codec: str, where: str) -> tuple[str, str]:
+    if _looks_binary(text):
+        raise DecodeError(f"{where}binary data, not a text page")
+    return text, codec
+
+
+def repair_text(text: str) -> tuple[str, list[str]]:
+    """Undo mojibake in one piece of text. Returns (text, steps) where steps can be replayed."""
+    if text.isascii():
+        return text, []
+    fixed, explanation = ftfy.fix_and_explain(text, config=_FAITHFUL)
+    if fixed == text or not explanation:
+        return text, []
+    return fixed, [f"{action} {param}" for action, param in explanation]
+
+
+def replay_repair(text: str, steps: list[str]) -> str:
+    """Apply recorded repair steps to the original text (the inverse of recording them)."""
+    plan = [tuple(step.split(" ", 1)) for step in steps]
+    return ftfy.apply_plan(text, plan)  # type: ignore[arg-type]

@@ -1,0 +1,27 @@
+"""Extractors: one per format, each `Document text -> [RawTable]`, picked by a registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scraper.extract import html, markdown
+from scraper.extract.sniff import sniff_format
+from scraper.types import RawTable
+
+Extractor = Callable[[str], list[RawTable]]
+
+# Markdown with HTML blocks is read by the markdown extractor, which hands each HTML table
+# block to the HTML extractor with the markdown heading as its section.
+EXTRACTORS: dict[str, Extractor] = {
+    "markdown": markdown.extract_tables,
+    "markdown+html": markdown.extract_tables,
+    "html": html.extract_tables,
+}
+
+
+def extract_tables(text: str, fmt: str) -> list[RawTable]:
+    """All tables of a document in document order."""
+    return EXTRACTORS[fmt](text)
+
+
+__all__ = ["EXTRACTORS", "extract_tables", "sniff_format"]

@@ -1,0 +1,43 @@
+"""Markdown inline markup to the text a reader sees, with markdown-it-py's inline parser."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from scraper.extract.text import collapse
+
+_MD = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["strikethrough"])
+
+# Characters that can start inline markup; a cell without them is its own text.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!~]")
+_BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
+_SKIP_CONTENT_TAGS = re.compile(r"<(script|style)\b", re.IGNORECASE)
+
+
+def _tokens_text(tokens: list[Token]) -> str:
+    parts: list[str] = []
+    for token in tokens:
+        kind = token.type
+        if kind in ("text", "text_special", "code_inline"):
+            parts.append(token.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif kind == "image":
+            parts.append(token.content)
+        elif kind == "html_inline" and _BREAK_TAG.match(token.content):
+            parts.append(" ")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=65536)
+def inline_text(source: str) -> str:
+    """Bold, code spans, links, inline HTML and escapes become plain text; whitespace collapsed."""
+    if not _MARKUP.search(source):
+        return collapse(source)
+    tokens = _MD.parseInline(source)
+    children = tokens[0].children if tokens and tokens[0].children else []
+    return collapse(_tokens_text(children))

@@ -1,0 +1,295 @@
+"""Markdown pages: pipe tables as people write them, and HTML table blocks inside markdown.
+
+Block structure is read by a line scanner (fences, headings, HTML blocks, pipe tables), which
+is lenient where GFM is strict (no delimiter row, a one-cell delimiter row, no outer pipes) and
+fast on large pages; cell text goes through markdown-it-py's inline parser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from scraper.extract import html
+from scraper.extract.inline import inline_text
+from scraper.extract.sniff import strip_front_matter
+from scraper.extract.text import heading_text
+from scraper.types import RawTable
+
+_FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE)
+_TABLE_OPEN = re.compile(r"<table[\s>]", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+_CONTAINER = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+)?")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
+_BOLD_CAPTION = re.compile(r"^\s*(\*\*|__)")
+_SENTENCE_END = tuple(".。:：!?！？,，;；")
+
+
+def _split_row(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return [cell.replace("\\|", "|") for cell in _UNESCAPED_PIPE.split(body)]
+
+
+def _is_delimiter(cells: list[str]) -> bool:
+    return bool(cells) and all(_DELIMITER_CELL.match(cell) for cell in cells)
+
+
+def _strip_container(line: str) -> str:
+    """A line without blockquote markers and list bullets, so nested tables read alike."""
+    return _CONTAINER.sub("", line, count=1)
+
+
+def _cell_kind(text: str) -> str:
+    if not text:
+        return "empty"
+    if re.match(r"^[1-5]\d\d(?!\d)", text):
+        return "status"
+    if re.match(r"^-?(?:\d+|0x[0-9a-fA-F]+)$", text):
+        return "number"
+    if " " not in text and len(text) <= 60:
+        return "ident"
+    return "text"
+
+
+def _fit_rows(rows: list[list[str]], width: int) -> list[list[str]]:
+    """Give every row the header's width.
+
+    Surplus cells are dropped and missing ones are empty, as GFM reads them, except a row whose
+    first cell is unlike the first column: that is a vendor's flattened rowspan, whose cells
+    belong to the last columns, the leading ones filled down from the row above.
+    """
+    kinds = [_cell_kind(row[0]) for row in rows if len(row) >= width and row]
+    first_kind = max(set(kinds), key=kinds.count) if kinds else ""
+    fitted: list[list[str]] = []
+    for row in rows:
+        if len(row) > width:
+            row = row[:width]
+        elif len(row) < width:
+            flattened = fitted and row and first_kind and _cell_kind(row[0]) != first_kind
+            if flattened:
+                row = fitted[-1][: width - len(row)] + row
+            else:
+                row = row + [""] * (width - len(row))
+        fitted.append(row)
+    return fitted
+
+
+def _title_like(line: str) -> bool:
+    text = line.strip()
+    return (
+        0 < len(text) <= 80
+        and not text.endswith(_SENTENCE_END)
+        and "|" not in text
+        and not text.startswith(("<", "!", "[", "-", "*", ">"))
+    )
+
+
+@dataclass(slots=True)
+class _Scanner:
+    lines: list[str]
+    offset: int
+    """Lines removed before `lines` (front matter), for line numbers in locators."""
+    tables: list[RawTable] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)
+    """Per table, the short title line above it (used when the page has no headings)."""
+    outline: list[tuple[int, str]] = field(default_factory=list)
+    has_headings: bool = False
+    paragraph: list[str] = field(default_factory=list)
+    """Non-blank lines since the last block, for title lines and caption paragraphs."""
+
+    @property
+    def section(self) -> str:
+        return self.outline[-1][1] if self.outline else ""
+
+    def heading(self, level: int, text: str) -> None:
+        while self.outline and self.outline[-1][0] >= level:
+            self.outline.pop()
+        self.outline.append((level, text))
+        self.has_headings = True
+        self.paragraph = []
+
+    def context(self) -> tuple[str, tuple[str, ...]]:
+        return self.section, tuple(text for _, text in self.outline)
+
+    def caption(self) -> str:
+        """A bold paragraph right above the table ("**Table 1** Error codes") is its caption."""
+        if self.paragraph and _BOLD_CAPTION.match(self.paragraph[-1]):
+            return inline_text(self.paragraph[-1].strip())
+        return ""
+
+    def title_line(self) -> str:
+        for line in reversed(self.paragraph):
+            if _title_like(line):
+                return inline_text(line.strip())
+        return ""
+
+    def scan(self) -> None:
+        lines = self.lines
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            fence = _FENCE.match(line)
+            if fence:
+                i = self._skip_fence(i, fence.group(1))
+                continue
+            if "<!--" in line and "-->" not in line.split("<!--", 1)[1]:
+                i = self._skip_comment(i)
+                continue
+            atx = _ATX.match(line)
+            if atx:
+                self.heading(len(atx.group(1)), heading_text(inline_text(atx.group(2) or "")))
+                i += 1
+                continue
+            tag = _HTML_HEADING.match(line)
+            if tag:
+                self.heading(int(tag.group(1)), heading_text(html_text(tag.group(2))))
+                i += 1
+                continue
+            if _TABLE_OPEN.search(line):
+                i = self._html_table(i)
+                continue
+            if "|" in line and self._pipe_table(i):
+                i = self._pipe_end
+                continue
+            if i + 1 < len(lines) and line.strip() and _SETEXT.match(lines[i + 1]):
+                if len(self.paragraph) == 0 and "|" not in line:
+                    level = 1 if lines[i + 1].strip().startswith("=") else 2
+                    self.heading(level, heading_text(inline_text(line.strip())))
+                    i += 2
+                    continue
+            if line.strip():
+                self.paragraph.append(line)
+            else:
+                self.paragraph = []
+            i += 1
+
+    def _skip_fence(self, start: int, marker: str) -> int:
+        closing = re.compile(r"^\s*(?:>\s*)*" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$")
+        i = start + 1
+        while i < len(self.lines) and not closing.match(self.lines[i]):
+            i += 1
+        self.paragraph = []
+        return i + 1
+
+    def _skip_comment(self, start: int) -> int:
+        i = start + 1
+        while i < len(self.lines) and "-->" not in self.lines[i]:
+            i += 1
+        return i + 1
+
+    def _html_table(self, start: int) -> int:
+        depth = 0
+        end = start
+        for end in range(start, len(self.lines)):
+            text = self.lines[end]
+            depth += len(_TABLE_OPEN.findall(text)) - len(_TABLE_CLOSE.findall(text))
+            if depth <= 0:
+                break
+        first = self.lines[start]
+        opening = _TABLE_OPEN.search(first)
+        chunk_lines = [first[opening.start() :] if opening else first, *self.lines[start + 1 : end + 1]]
+        section, headings = self.context()
+        found = html.extract_tables(
+            "\n".join(chunk_lines),
+            section=section,
+            headings=headings,
+            line_offset=self.offset + start,
+            first_number=len(self.tables) + 1,
+        )
+        caption = self.caption()
+        for table in found:
+            if caption and not table.caption:
+                table = _with_caption(table, caption)
+            self.tables.append(table)
+            self.title_lines.append(self.title_line())
+        self.paragraph = []
+        return end + 1
+
+    _pipe_end: int = 0
+
+    def _pipe_table(self, start: int) -> bool:
+        """Read a pipe table starting at `start`; False when the lines are not a table."""
+        lines = self.lines
+        end = start
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        while end < len(lines):
+            content = _strip_container(lines[end])
+            if "|" not in content or not content.strip() or _FENCE.match(lines[end]):
+                break
+            rows.append(_split_row(content))
+            numbers.append(end)
+            end += 1
+        if len(rows) < 2:
+            return False
+        header_line = _strip_container(lines[start]).lstrip()
+        if _is_delimiter(rows[1]):
+            body, body_numbers = rows[2:], numbers[2:]
+        elif header_line.startswith("|") and len(rows[0]) >= 2:
+            body, body_numbers = rows[1:], numbers[1:]
+        else:
+            return False
+        # A delimiter row further down (a second header) is dropped, not read as data.
+        kept = [(row, n) for row, n in zip(body, body_numbers, strict=True) if not _is_delimiter(row)]
+        width = len(rows[0])
+        header = tuple(inline_text(cell) for cell in rows[0])
+        texts = [[inline_text(cell) for cell in row] for row, _ in kept]
+        fitted = _fit_rows(texts, width)
+        section, headings = self.context()
+        self.tables.append(
+            RawTable(
+                header=header,
+                rows=tuple(tuple(row) for row in fitted),
+                section=section,
+                locator=f"line {self.offset + start + 1}",
+                headings=headings,
+                row_locators=tuple(f"line {self.offset + n + 1}" for _, n in kept),
+                caption=self.caption(),
+                group_titles=tuple("" for _ in kept),
+            )
+        )
+        self.title_lines.append(self.title_line())
+        self.paragraph = []
+        self._pipe_end = end
+        return True
+
+
+def _with_caption(table: RawTable, caption: str) -> RawTable:
+    from dataclasses import replace
+
+    return replace(table, caption=caption)
+
+
+def html_text(fragment: str) -> str:
+    root = html.parse_html(fragment)
+    return html.element_text(root) if root is not None else ""
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def extract_tables(text: str) -> list[RawTable]:
+    """Every pipe table and HTML table of a markdown page, in document order."""
+    body = strip_front_matter(text)
+    offset = text[: len(text) - len(body)].count("\n")
+    scanner = _Scanner(lines=_lines(body), offset=offset)
+    scanner.scan()
+    if scanner.has_headings:
+        return scanner.tables
+    # A plain-text capture lost its heading markup: the short title line above each table
+    # is the closest thing to a heading the page still has.
+    from dataclasses import replace
+
+    return [
+        replace(table, section=title, headings=(title,) if title else ())
+        for table, title in zip(scanner.tables, scanner.title_lines, strict=True)
+    ]

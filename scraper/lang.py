@@ -1,0 +1,49 @@
+"""The language of a page, from its text, when neither the manifest nor the page says it."""
+
+from __future__ import annotations
+
+import re
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _in_charset(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _han_script(han: list[str]) -> str:
+    """zh-Hans or zh-Hant: characters only one of GB2312 and Big5 can write tell them apart."""
+    simplified = traditional = 0
+    for char in set(han):
+        in_gb, in_big5 = _in_charset(char, "gb2312"), _in_charset(char, "big5")
+        if in_gb and not in_big5:
+            simplified += 1
+        elif in_big5 and not in_gb:
+            traditional += 1
+    return "zh-Hant" if traditional > simplified else "zh-Hans"
+
+
+def detect_lang(text: str) -> str:
+    """A BCP 47 tag (en, zh-Hans, zh-Hant, ja, ko) for the page's main script, "" when unsure."""
+    sample = text[:200_000]
+    hangul = len(_HANGUL.findall(sample))
+    kana = len(_KANA.findall(sample))
+    han = _HAN.findall(sample)
+    latin = len(_LATIN.findall(sample))
+    # CJK characters carry a word's worth each: weigh them against Latin letters accordingly.
+    cjk = hangul + kana + len(han)
+    if cjk * 4 >= latin * 0.2 and cjk >= 10:
+        if hangul >= max(kana, len(han)) * 0.5 and hangul > kana:
+            return "ko"
+        if kana >= 10 or (kana and kana * 10 >= len(han)):
+            return "ja"
+        if han:
+            return _han_script(han)
+    return "en" if latin >= 20 else ""

@@ -1,0 +1,124 @@
+"""Raw tables to records: columns mapped, statuses parsed, text repaired, keys derived."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from scraper.columns import ColumnMap, map_columns, parse_status
+from scraper.decode import repair_text
+from scraper.types import RawTable, Record
+
+_SLUG_DROP = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What every record of a page shares."""
+
+    source: str
+    vendor: str = ""
+    product: str = ""
+    lang: str = ""
+    url: str = ""
+    sha256: str = ""
+    fixes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class NormalizeResult:
+    records: list[Record]
+    error_tables: int
+    skipped_rows: int
+    """Rows of error tables with neither a code nor a single status."""
+
+
+def slug(text: str) -> str:
+    """A key part: lower case, word characters of any script, runs of others as one dash."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _SLUG_DROP.sub("-", folded).strip("-")
+
+
+def _repair(text: str, fixes: tuple[tuple[str, str], ...], name: str, log: list[str]) -> str:
+    fixed, steps = repair_text(text)
+    if steps:
+        log.append(f"{name}: {'; '.join(steps)}")
+    for wrong, right in fixes:
+        if wrong in fixed:
+            fixed = fixed.replace(wrong, right)
+            log.append(f"{name}: fix {wrong!r} -> {right!r}")
+    return fixed
+
+
+def _record(
+    table: RawTable, mapping: ColumnMap, row_index: int, page: PageInfo, section: str
+) -> Record | None:
+    row = table.rows[row_index]
+    repairs: list[str] = []
+    values: dict[str, str] = {}
+    for name, col in mapping.fields.items():
+        values[name] = _repair(row[col], page.fixes, name, repairs)
+    status: int | None = None
+    if "http_status" in values:
+        status, reason = parse_status(values["http_status"])
+        if reason and "title" not in mapping.fields:
+            values["title"] = reason
+    code = values.get("code", "")
+    if not code and status is None:
+        return None
+    extra: dict[str, str] = {}
+    for col in mapping.extra:
+        header = table.header[col] or f"column {col + 1}"
+        extra[header] = _repair(row[col], page.fixes, header, repairs)
+    if table.group_titles and table.group_titles[row_index]:
+        extra["group"] = table.group_titles[row_index]
+    locator = table.row_locators[row_index] if table.row_locators else table.locator
+    return Record(
+        source=page.source,
+        vendor=page.vendor,
+        product=page.product,
+        lang=page.lang,
+        section=section,
+        http_status=status,
+        code=code,
+        title=values.get("title", ""),
+        message=values.get("message", ""),
+        description=values.get("description", ""),
+        suggestion=values.get("suggestion", ""),
+        url=page.url,
+        sha256=page.sha256,
+        locator=locator,
+        repairs=repairs,
+        extra=extra,
+    )
+
+
+def assign_keys(records: list[Record]) -> None:
+    """source/section/code (or status), with #2, #3... for repeats, in document order."""
+    seen: Counter[str] = Counter()
+    for record in records:
+        ident = record.code or (str(record.http_status) if record.http_status is not None else "")
+        base = f"{record.source}/{slug(record.section) or '-'}/{'_'.join(ident.split())}"
+        seen[base] += 1
+        record.key = base if seen[base] == 1 else f"{base}#{seen[base]}"
+
+
+def normalize_tables(tables: list[RawTable], page: PageInfo) -> NormalizeResult:
+    records: list[Record] = []
+    error_tables = skipped = 0
+    for table in tables:
+        mapping = map_columns(table)
+        if not mapping.is_error_table:
+            continue
+        error_tables += 1
+        section, _ = repair_text(table.section)
+        for index in range(len(table.rows)):
+            record = _record(table, mapping, index, page, section)
+            if record is None:
+                skipped += 1
+            else:
+                records.append(record)
+    assign_keys(records)
+    return NormalizeResult(records=records, error_tables=error_tables, skipped_rows=skipped)

@@ -1,0 +1,68 @@
+"""One page from bytes to records: decode, sniff, extract, map, normalize."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from scraper.decode import decode_bytes
+from scraper.extract import extract_tables, sniff_format
+from scraper.extract.html import declared_lang
+from scraper.lang import detect_lang
+from scraper.normalize import PageInfo, normalize_tables
+from scraper.types import Record
+
+_REGION_SCRIPTS = {"cn": "zh-Hans", "sg": "zh-Hans", "tw": "zh-Hant", "hk": "zh-Hant", "mo": "zh-Hant"}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    records: list[Record]
+    format: str
+    encoding: str
+    lang: str
+    tables: int
+    """Tables found on the page, error tables or not."""
+    error_tables: int
+    skipped_rows: int
+
+
+def normalize_lang(tag: str) -> str:
+    """A page's language tag in the dataset's form: zh-CN -> zh-Hans, en-US -> en."""
+    parts = tag.replace("_", "-").split("-")
+    primary = parts[0].lower()
+    if primary == "zh" and len(parts) > 1:
+        second = parts[1]
+        if second.lower() in ("hans", "hant"):
+            return f"zh-{second.capitalize()}"
+        return _REGION_SCRIPTS.get(second.lower(), "zh-Hans")
+    return primary
+
+
+def parse_page(
+    body: bytes,
+    page: PageInfo,
+    *,
+    http_charset: str = "",
+    filename: str = "",
+    fmt: str = "",
+    name: str = "",
+) -> ParsedPage:
+    """Records of every error table of a page. Raises the project's errors on bad input.
+
+    `name` is how messages refer to the page (a path or URL); the source id by default.
+    """
+    text, encoding = decode_bytes(body, http_charset=http_charset, name=name or page.source)
+    fmt = fmt or sniff_format(text, filename)
+    lang = page.lang or normalize_lang(declared_lang(text) if fmt != "markdown" else "")
+    lang = lang or detect_lang(text)
+    tables = extract_tables(text, fmt)
+    result = normalize_tables(tables, replace(page, lang=lang))
+    return ParsedPage(
+        records=result.records,
+        format=fmt,
+        encoding=encoding,
+        lang=lang,
+        tables=len(tables),
+        error_tables=result.error_tables,
+        skipped_rows=result.skipped_rows,
+    )

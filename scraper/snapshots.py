@@ -1,0 +1,89 @@
+"""raw/: per source, the exact bytes of the page and a metadata file beside them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from scraper.dataset import write_atomic, write_bytes_atomic
+from scraper.errors import DatasetError
+from scraper.types import Snapshot
+
+_META_FIELDS = (
+    "url",
+    "final_url",
+    "status",
+    "content_type",
+    "charset",
+    "etag",
+    "last_modified",
+    "sha256",
+    "retrieved",
+)
+
+_EXTENSIONS = {"text/html": ".html", "application/xhtml+xml": ".html", "text/markdown": ".md"}
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def meta_path(raw_dir: Path, source_id: str) -> Path:
+    return raw_dir / f"{source_id}.meta.json"
+
+
+def body_name(source_id: str, content_type: str) -> str:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return source_id + _EXTENSIONS.get(media, ".txt")
+
+
+def load_snapshot(raw_dir: Path, source_id: str) -> tuple[Snapshot, str] | None:
+    """The stored snapshot and its body file name, or None when the source has none yet."""
+    path = meta_path(raw_dir, source_id)
+    if not path.exists():
+        return None
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        name = meta["file"]
+        if Path(name).name != name or not name.startswith(source_id + "."):
+            raise DatasetError(f"{path}: file {name!r} is not this source's body")
+        body = (raw_dir / name).read_bytes()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DatasetError(f"{path}: unreadable snapshot ({exc.__class__.__name__})") from None
+    digest = sha256_hex(body)
+    if meta.get("sha256") and meta["sha256"] != digest:
+        raise DatasetError(f"{path}: body does not match its sha256")
+    snapshot = Snapshot(
+        source_id=source_id,
+        body=body,
+        **{key: meta.get(key, 0 if key == "status" else "") for key in _META_FIELDS if key != "sha256"},
+        sha256=digest,
+    )
+    return snapshot, name
+
+
+def save_snapshot(raw_dir: Path, snapshot: Snapshot, name: str = "") -> str:
+    """Store a snapshot; files are rewritten only when their content changes. Returns the name."""
+    name = name or body_name(snapshot.source_id, snapshot.content_type)
+    body_path = raw_dir / name
+    try:
+        unchanged = body_path.read_bytes() == snapshot.body
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        write_bytes_atomic(body_path, snapshot.body)
+    for stale in raw_dir.glob(f"{snapshot.source_id}.*"):
+        if stale.name not in (name, meta_path(raw_dir, snapshot.source_id).name) and \
+                stale.name.startswith(snapshot.source_id + ".") and \
+                stale.name.count(".") == 1:
+            stale.unlink()
+    data = {key: value for key, value in asdict(snapshot).items() if key in _META_FIELDS}
+    data["sha256"] = sha256_hex(snapshot.body)
+    data["file"] = name
+    write_atomic(
+        meta_path(raw_dir, snapshot.source_id),
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+    )
+    return name

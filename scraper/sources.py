@@ -1,0 +1,100 @@
+"""The manifest, sources.toml: which pages make up the dataset."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scraper.errors import ManifestError
+from scraper.types import Source
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FORMATS = ("markdown", "html", "markdown+html")
+_STRING_KEYS = ("id", "url", "vendor", "product", "lang", "title", "format", "translation_of")
+_KNOWN_KEYS = {*_STRING_KEYS, "fixes", "robots"}
+_REQUIRED_KEYS = ("id", "vendor", "product")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def _entry(index: int, raw: Any, where: str) -> Source:
+    if not isinstance(raw, dict):
+        raise ManifestError(f"{where}: source #{index} is not a table")
+    label = f"{where}: source #{index}" + (f" ({raw['id']!r})" if isinstance(raw.get("id"), str) else "")
+    unknown = sorted(set(raw) - _KNOWN_KEYS)
+    if unknown:
+        raise ManifestError(f"{label}: unknown key {unknown[0]!r}")
+    for key in _REQUIRED_KEYS:
+        if key not in raw:
+            raise ManifestError(f"{label}: missing {key!r}")
+    for key in _STRING_KEYS:
+        if key in raw and not isinstance(raw[key], str):
+            raise ManifestError(f"{label}: {key!r} must be a string")
+    if not ID_PATTERN.match(raw["id"]):
+        raise ManifestError(f"{label}: id must match [a-z0-9-]+")
+    url = raw.get("url", "")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ManifestError(f"{label}: url must be an http(s) URL, not {url!r}")
+    fmt = raw.get("format", "")
+    if fmt and fmt not in FORMATS:
+        raise ManifestError(f"{label}: format must be one of {', '.join(FORMATS)}")
+    lang = raw.get("lang", "")
+    if lang and not _LANG.match(lang):
+        raise ManifestError(f"{label}: lang {lang!r} is not a BCP 47 tag")
+    fixes = raw.get("fixes", {})
+    if not isinstance(fixes, dict) or not all(
+        isinstance(k, str) and k and isinstance(v, str) for k, v in fixes.items()
+    ):
+        raise ManifestError(f"{label}: fixes must map non-empty strings to strings")
+    robots = raw.get("robots", True)
+    if not isinstance(robots, bool):
+        raise ManifestError(f"{label}: robots must be true or false")
+    return Source(
+        id=raw["id"],
+        url=url,
+        vendor=raw["vendor"],
+        product=raw["product"],
+        lang=lang,
+        title=raw.get("title", ""),
+        format=fmt,
+        translation_of=raw.get("translation_of", ""),
+        fixes=tuple(sorted(fixes.items())),
+        respect_robots=robots,
+    )
+
+
+def parse_manifest(text: str, where: str = "sources.toml") -> list[Source]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{where}: {exc}") from None
+    unknown = sorted(set(data) - {"source"})
+    if unknown:
+        raise ManifestError(f"{where}: unknown top-level key {unknown[0]!r}")
+    entries = data.get("source", [])
+    if not isinstance(entries, list):
+        raise ManifestError(f"{where}: 'source' must be an array of tables ([[source]])")
+    sources = [_entry(i, raw, where) for i, raw in enumerate(entries, start=1)]
+    seen: set[str] = set()
+    for index, source in enumerate(sources, start=1):
+        if source.id in seen:
+            raise ManifestError(f"{where}: source #{index}: duplicate id {source.id!r}")
+        seen.add(source.id)
+    for index, source in enumerate(sources, start=1):
+        if source.translation_of and source.translation_of not in seen:
+            raise ManifestError(
+                f"{where}: source #{index} ({source.id!r}): translation_of names no source"
+            )
+    return sources
+
+
+def load_manifest(path: Path) -> list[Source]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot read manifest ({exc.__class__.__name__})") from None
+    return parse_manifest(text, str(path))
