@@ -33,17 +33,30 @@ def _build_parser() -> argparse.ArgumentParser:
         "print its records on stdout. Notes go to stderr.",
     )
     parse.add_argument("page", metavar="FILE_OR_URL", help="a local file, or an http(s) URL")
-    parse.add_argument("--format", choices=("jsonl", "json", "csv"), default="jsonl",
-                       help="output format (default: jsonl, one record per line)")
-    parse.add_argument("--as", dest="page_format", choices=("markdown", "html", "markdown+html"),
-                       default="", help="read the page as this format instead of sniffing it")
-    parse.add_argument("--source", default="", help="source id for the records "
-                       "(default: derived from the file name)")
+    parse.add_argument(
+        "--format",
+        choices=("jsonl", "json", "csv"),
+        default="jsonl",
+        help="output format (default: jsonl, one record per line)",
+    )
+    parse.add_argument(
+        "--as",
+        dest="page_format",
+        choices=("markdown", "html", "markdown+html"),
+        default="",
+        help="read the page as this format instead of sniffing it",
+    )
+    parse.add_argument(
+        "--source",
+        default="",
+        help="source id for the records (default: derived from the file name)",
+    )
     parse.add_argument("--vendor", default="", help="vendor for the records")
     parse.add_argument("--product", default="", help="product for the records")
     parse.add_argument("--lang", default="", help="language tag (default: from the page)")
-    parse.add_argument("--max-bytes", type=int, default=None, metavar="N",
-                       help="refuse pages larger than N bytes")
+    parse.add_argument(
+        "--max-bytes", type=int, default=None, metavar="N", help="refuse pages larger than N bytes"
+    )
 
     refresh = commands.add_parser(
         "refresh",
@@ -52,25 +65,61 @@ def _build_parser() -> argparse.ArgumentParser:
         "raw/, rebuild normalized/ beside the manifest, and print a markdown summary of what "
         "changed on stdout.",
     )
-    refresh.add_argument("--offline", action="store_true",
-                         help="do not fetch; rebuild normalized/ from the snapshots in raw/")
-    refresh.add_argument("--manifest", type=Path, default=Path("sources.toml"),
-                         help="the manifest (default: ./sources.toml); raw/ and normalized/ "
-                         "live beside it")
-    refresh.add_argument("--source", dest="sources", action="append", default=[], metavar="ID",
-                         help="refresh only this source (repeatable)")
-    refresh.add_argument("--accept-drops", action="store_true",
-                         help="accept a source's row count falling by more than half")
-    refresh.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                         help="per-request timeout (default: 20)")
-    refresh.add_argument("--retries", type=int, default=None, metavar="N",
-                         help="retries on connection errors, 5xx and 429 (default: 3)")
-    refresh.add_argument("--delay", type=float, default=None, metavar="SECONDS",
-                         help="pause between two requests to the same host (default: 1)")
-    refresh.add_argument("--max-bytes", type=int, default=None, metavar="N",
-                         help="response size cap in bytes (default: 20 MiB)")
-    refresh.add_argument("--ignore-robots", action="store_true",
-                         help="do not consult robots.txt (for every source)")
+    refresh.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not fetch; rebuild normalized/ from the snapshots in raw/",
+    )
+    refresh.add_argument(
+        "--manifest",
+        type=Path,
+        default=Path("sources.toml"),
+        help="the manifest (default: ./sources.toml); raw/ and normalized/ live beside it",
+    )
+    refresh.add_argument(
+        "--source",
+        dest="sources",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="refresh only this source (repeatable)",
+    )
+    refresh.add_argument(
+        "--accept-drops",
+        action="store_true",
+        help="accept a source's row count falling by more than half",
+    )
+    refresh.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-request timeout (default: 20)",
+    )
+    refresh.add_argument(
+        "--retries",
+        type=int,
+        default=None,
+        metavar="N",
+        help="retries on connection errors, 5xx and 429 (default: 3)",
+    )
+    refresh.add_argument(
+        "--delay",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="pause between two requests to the same host (default: 1)",
+    )
+    refresh.add_argument(
+        "--max-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="response size cap in bytes (default: 20 MiB)",
+    )
+    refresh.add_argument(
+        "--ignore-robots", action="store_true", help="do not consult robots.txt (for every source)"
+    )
     refresh.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     diff = commands.add_parser(
@@ -82,11 +131,19 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", nargs="?", help="old dataset: a folder or an errors.csv/json file")
     diff.add_argument("new", nargs="?", help="new dataset: a folder or an errors.csv/json file")
-    diff.add_argument("--format", choices=("markdown", "json"), default="markdown",
-                      help="output format (default: markdown)")
-    diff.add_argument("--git", metavar="REV", default="",
-                      help="compare normalized/errors.csv at git revision REV with NEW "
-                      "(default NEW: ./normalized)")
+    diff.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="output format (default: markdown)",
+    )
+    diff.add_argument(
+        "--git",
+        metavar="REV",
+        default="",
+        help="compare normalized/errors.csv at git revision REV with NEW "
+        "(default NEW: ./normalized)",
+    )
 
     validate = commands.add_parser(
         "validate",
@@ -94,8 +151,13 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Check a dataset folder: columns, types, unique keys, sources consistent "
         "with the records and the manifest's raw snapshots.",
     )
-    validate.add_argument("folder", nargs="?", type=Path, default=Path("normalized"),
-                          help="the dataset folder (default: ./normalized)")
+    validate.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=Path("normalized"),
+        help="the dataset folder (default: ./normalized)",
+    )
     return parser
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from http import HTTPStatus
@@ -49,7 +50,9 @@ def fold(text: str) -> str:
 
 @cache
 def vocabulary() -> Vocabulary:
-    data = tomllib.loads(resources.files("scraper").joinpath("data/headers.toml").read_text("utf-8"))
+    data = tomllib.loads(
+        resources.files("scraper").joinpath("data/headers.toml").read_text("utf-8")
+    )
     phrases: dict[str, tuple[str, str]] = {}
     for name in ("http_status", "code", "title", "message", "description", "suggestion"):
         for strength in ("strong", "weak"):
@@ -160,8 +163,8 @@ def profile(values: list[str]) -> ColumnProfile:
         return ColumnProfile()
     n = len(cells)
 
-    def share(test: object) -> float:
-        return sum(1 for c in cells if test(c)) / n  # type: ignore[operator]
+    def share(test: Callable[[str], object]) -> float:
+        return sum(1 for c in cells if test(c)) / n
 
     return ColumnProfile(
         filled=n,
@@ -252,15 +255,19 @@ def map_columns(table: RawTable) -> ColumnMap:
     if decoy and not explicit_code:
         return ColumnMap()
 
-    # No column is named for a code: the first column of identifiers may be one.
-    if "code" not in taken and "http_status" not in taken:
+    # No column is named for a code: the first column of identifiers may be one, in a table
+    # laid out like an error table (another column explains or remedies).
+    explained = any(
+        m is not None and m.field in ("message", "description", "suggestion") for m in matches
+    )
+    if "code" not in taken and "http_status" not in taken and explained:
         for i in range(width):
             m, p = matches[i], profiles[i]
             if m is not None and m.field in ("description", "suggestion", "title"):
                 continue
-            if p.filled and p.code_like >= 0.9 and p.errorish >= 0.5:
-                taken["code"] = i
-            elif p.filled and p.code_like >= 0.9 and _has_error_context(table) and i == 0:
+            if (p.filled and p.code_like >= 0.9 and p.errorish >= 0.5) or (
+                p.filled and p.code_like >= 0.9 and _has_error_context(table) and i == 0
+            ):
                 taken["code"] = i
             if "code" in taken or i == 0:
                 break

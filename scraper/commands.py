@@ -37,7 +37,9 @@ def _read_page(page: str, max_bytes: int) -> bytes:
     except IsADirectoryError:
         raise ScraperError(f"{page}: is a directory, not a page") from None
     except OSError as exc:
-        raise ScraperError(f"{page}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+        raise ScraperError(
+            f"{page}: cannot read ({exc.strerror or exc.__class__.__name__})"
+        ) from None
 
 
 def run_parse(args: argparse.Namespace) -> int:
@@ -75,11 +77,16 @@ def run_parse(args: argparse.Namespace) -> int:
     if not records:
         _note(f"{args.page}: no error-code table found ({parsed.tables} tables on the page)")
     else:
-        skipped = f", {parsed.skipped_rows} rows skipped (no code or single status)" \
-            if parsed.skipped_rows else ""
-        _note(f"{args.page}: {len(records)} records from {parsed.error_tables} of "
-              f"{parsed.tables} tables ({parsed.format}, {parsed.encoding}, lang "
-              f"{parsed.lang or '?'}){skipped}")
+        skipped = (
+            f", {parsed.skipped_rows} rows skipped (no code or single status)"
+            if parsed.skipped_rows
+            else ""
+        )
+        _note(
+            f"{args.page}: {len(records)} records from {parsed.error_tables} of "
+            f"{parsed.tables} tables ({parsed.format}, {parsed.encoding}, lang "
+            f"{parsed.lang or '?'}){skipped}"
+        )
     return 0
 
 

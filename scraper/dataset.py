@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import io
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from scraper.errors import DatasetError
 from scraper.types import RECORD_FIELDS, Record
@@ -57,7 +59,9 @@ def record_to_flat(record: Record) -> dict[str, str]:
     """A record as CSV cells: http_status as digits or empty, extra and repairs as JSON text."""
     row = record.as_dict()
     row["http_status"] = "" if record.http_status is None else str(record.http_status)
-    row["extra"] = json.dumps(record.extra, ensure_ascii=False, sort_keys=True) if record.extra else ""
+    row["extra"] = (
+        json.dumps(record.extra, ensure_ascii=False, sort_keys=True) if record.extra else ""
+    )
     row["repairs"] = json.dumps(record.repairs, ensure_ascii=False) if record.repairs else ""
     return row
 
@@ -83,7 +87,13 @@ def record_from_flat(row: dict[str, str]) -> Record:
 
 def csv_text(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    # With "\n" line ends the csv module leaves a lone "\r" unquoted, which a reader would
+    # split on: a file holding one is written with every cell quoted.
+    has_cr = any("\r" in v for row in rows for v in row.values())
+    quoting: Literal[0, 1] = csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL
+    writer = csv.DictWriter(
+        buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore", quoting=quoting
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
@@ -142,13 +152,21 @@ def datapackage() -> dict[str, Any]:
     for name in RECORD_FIELDS:
         if name == "http_status":
             error_fields.append(
-                _field(name, "integer", _RECORD_DESCRIPTIONS[name],
-                       constraints={"minimum": 100, "maximum": 599})
+                _field(
+                    name,
+                    "integer",
+                    _RECORD_DESCRIPTIONS[name],
+                    constraints={"minimum": 100, "maximum": 599},
+                )
             )
         elif name == "key":
             error_fields.append(
-                _field(name, "string", _RECORD_DESCRIPTIONS[name],
-                       constraints={"required": True, "unique": True})
+                _field(
+                    name,
+                    "string",
+                    _RECORD_DESCRIPTIONS[name],
+                    constraints={"required": True, "unique": True},
+                )
             )
         else:
             error_fields.append(_field(name, "string", _RECORD_DESCRIPTIONS[name]))
@@ -173,7 +191,10 @@ def datapackage() -> dict[str, Any]:
                     "fields": error_fields,
                     "primaryKey": ["key"],
                     "foreignKeys": [
-                        {"fields": ["source"], "reference": {"resource": "sources", "fields": ["id"]}}
+                        {
+                            "fields": ["source"],
+                            "reference": {"resource": "sources", "fields": ["id"]},
+                        }
                     ],
                     "missingValues": [""],
                 },
@@ -229,12 +250,91 @@ def dataset_texts(records: list[Record], sources: list[SourceRow]) -> dict[str, 
     }
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(result == 0)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def recover_dataset(folder: Path) -> None:
+    """Finish or undo a swap that a crash interrupted, and drop leftover staging folders.
+
+    The folder is only ever replaced whole: if it is missing while a previous copy is kept
+    beside it, the previous copy comes back.
+    """
+    parent = folder.parent
+    if not parent.exists():
+        return
+    olds = sorted(parent.glob(f".{folder.name}.old-*"))
+    if not folder.exists() and olds:
+        os.replace(olds[-1], folder)
+        olds = olds[:-1]
+    for leftover in [*olds, *parent.glob(f".{folder.name}.new-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def write_dataset(folder: Path, records: list[Record], sources: list[SourceRow]) -> list[str]:
-    """Write the dataset files that changed; returns their names."""
+    """Replace the dataset as one set; returns the names of the files that changed.
+
+    The files are written to a staging folder beside `folder`, which then takes its place in
+    one atomic exchange, so readers see the previous set or the new one, never a mix. Nothing
+    is written when no file would change.
+    """
+    recover_dataset(folder)
+    texts = dataset_texts(records, sources)
     changed = []
-    for name, text in dataset_texts(records, sources).items():
-        if write_atomic(folder / name, text):
+    for name, text in texts.items():
+        try:
+            same = (folder / name).read_bytes() == text.encode("utf-8")
+        except OSError:
+            same = False
+        if not same:
             changed.append(name)
+    if not changed:
+        return []
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
+    try:
+        if folder.is_dir():
+            for other in folder.iterdir():
+                if other.name not in texts and other.is_file():
+                    shutil.copy2(other, staging / other.name)
+        for name, text in texts.items():
+            write_bytes_atomic(staging / name, text.encode("utf-8"))
+        _fsync_dir(staging)
+        if not folder.exists():
+            os.replace(staging, folder)
+        elif _exchange(staging, folder):
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            old = parent / f".{folder.name}.old-{os.getpid()}"
+            os.replace(folder, old)
+            os.replace(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        _fsync_dir(parent)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
     return changed
 
 

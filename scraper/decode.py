@@ -118,9 +118,10 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
         return utf16, "utf-16"
     is_utf8 = _try(data, "utf-8")
     for label in (http_charset, declared_charset(data)):
-        codec = _codec_name(label) if label else None
-        if codec is None:
+        named = _codec_name(label) if label else None
+        if named is None:
             continue
+        codec = named
         if codec in _SINGLE_BYTE and is_utf8 is not None and not data.isascii():
             # A page that decodes as UTF-8 with multi-byte characters is UTF-8, whatever a
             # default "ISO-8859-1" label says.

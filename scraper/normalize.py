@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from scraper.columns import ColumnMap, map_columns, parse_status
-from scraper.decode import repair_text
 from scraper.types import RawTable, Record
 
 _SLUG_DROP = re.compile(r"[^\w]+")
@@ -41,10 +40,9 @@ def slug(text: str) -> str:
     return _SLUG_DROP.sub("-", folded).strip("-")
 
 
-def _repair(text: str, fixes: tuple[tuple[str, str], ...], name: str, log: list[str]) -> str:
-    fixed, steps = repair_text(text)
-    if steps:
-        log.append(f"{name}: {'; '.join(steps)}")
+def _fix(text: str, fixes: tuple[tuple[str, str], ...], name: str, log: list[str]) -> str:
+    """Apply the manifest's literal fixes, recording each one that applied."""
+    fixed = text
     for wrong, right in fixes:
         if wrong in fixed:
             fixed = fixed.replace(wrong, right)
@@ -56,10 +54,19 @@ def _record(
     table: RawTable, mapping: ColumnMap, row_index: int, page: PageInfo, section: str
 ) -> Record | None:
     row = table.rows[row_index]
+    mojibake = {col: steps for r, col, steps in table.cell_repairs if r == row_index}
     repairs: list[str] = []
+    if table.section_repairs:
+        repairs.append(f"section: {'; '.join(table.section_repairs)}")
+
+    def cell(col: int, name: str) -> str:
+        if col in mojibake:
+            repairs.append(f"{name}: {'; '.join(mojibake[col])}")
+        return _fix(row[col], page.fixes, name, repairs)
+
     values: dict[str, str] = {}
     for name, col in mapping.fields.items():
-        values[name] = _repair(row[col], page.fixes, name, repairs)
+        values[name] = cell(col, name)
     status: int | None = None
     if "http_status" in values:
         status, reason = parse_status(values["http_status"])
@@ -71,7 +78,7 @@ def _record(
     extra: dict[str, str] = {}
     for col in mapping.extra:
         header = table.header[col] or f"column {col + 1}"
-        extra[header] = _repair(row[col], page.fixes, header, repairs)
+        extra[header] = cell(col, header)
     if table.group_titles and table.group_titles[row_index]:
         extra["group"] = table.group_titles[row_index]
     locator = table.row_locators[row_index] if table.row_locators else table.locator
@@ -113,9 +120,8 @@ def normalize_tables(tables: list[RawTable], page: PageInfo) -> NormalizeResult:
         if not mapping.is_error_table:
             continue
         error_tables += 1
-        section, _ = repair_text(table.section)
         for index in range(len(table.rows)):
-            record = _record(table, mapping, index, page, section)
+            record = _record(table, mapping, index, page, table.section)
             if record is None:
                 skipped += 1
             else:

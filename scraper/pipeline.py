@@ -11,7 +11,13 @@ from scraper.lang import detect_lang
 from scraper.normalize import PageInfo, normalize_tables
 from scraper.types import Record
 
-_REGION_SCRIPTS = {"cn": "zh-Hans", "sg": "zh-Hans", "tw": "zh-Hant", "hk": "zh-Hant", "mo": "zh-Hant"}
+_REGION_SCRIPTS = {
+    "cn": "zh-Hans",
+    "sg": "zh-Hans",
+    "tw": "zh-Hant",
+    "hk": "zh-Hant",
+    "mo": "zh-Hant",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,11 @@ def load_snapshot(raw_dir: Path, source_id: str) -> tuple[Snapshot, str] | None:
     snapshot = Snapshot(
         source_id=source_id,
         body=body,
-        **{key: meta.get(key, 0 if key == "status" else "") for key in _META_FIELDS if key != "sha256"},
+        **{
+            key: meta.get(key, 0 if key == "status" else "")
+            for key in _META_FIELDS
+            if key != "sha256"
+        },
         sha256=digest,
     )
     return snapshot, name
@@ -75,9 +79,11 @@ def save_snapshot(raw_dir: Path, snapshot: Snapshot, name: str = "") -> str:
     if not unchanged:
         write_bytes_atomic(body_path, snapshot.body)
     for stale in raw_dir.glob(f"{snapshot.source_id}.*"):
-        if stale.name not in (name, meta_path(raw_dir, snapshot.source_id).name) and \
-                stale.name.startswith(snapshot.source_id + ".") and \
-                stale.name.count(".") == 1:
+        if (
+            stale.name not in (name, meta_path(raw_dir, snapshot.source_id).name)
+            and stale.name.startswith(snapshot.source_id + ".")
+            and stale.name.count(".") == 1
+        ):
             stale.unlink()
     data = {key: value for key, value in asdict(snapshot).items() if key in _META_FIELDS}
     data["sha256"] = sha256_hex(snapshot.body)

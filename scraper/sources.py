@@ -22,7 +22,9 @@ _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 def _entry(index: int, raw: Any, where: str) -> Source:
     if not isinstance(raw, dict):
         raise ManifestError(f"{where}: source #{index} is not a table")
-    label = f"{where}: source #{index}" + (f" ({raw['id']!r})" if isinstance(raw.get("id"), str) else "")
+    label = f"{where}: source #{index}" + (
+        f" ({raw['id']!r})" if isinstance(raw.get("id"), str) else ""
+    )
     unknown = sorted(set(raw) - _KNOWN_KEYS)
     if unknown:
         raise ManifestError(f"{label}: unknown key {unknown[0]!r}")

@@ -111,6 +111,10 @@ class RawTable:
     """A caption or title paragraph attached to the table; not a heading."""
     group_titles: tuple[str, ...] = ()
     """Per row, the text of a full-width title row above it ("" when none)."""
+    cell_repairs: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
+    """(row, column, steps) for each cell whose mojibake was repaired; row -1 is the header."""
+    section_repairs: tuple[str, ...] = ()
+    """Repair steps taken on the section's text."""
 
 
 @dataclass(slots=True)

@@ -8,16 +8,52 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-from scraper.extract.text import collapse, heading_text
+from scraper.extract.text import Steps, collapse, reader_heading, reader_text
 from scraper.types import RawTable
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 # Elements that a browser lays out as blocks: their edges separate words.
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br caption dd div dl dt figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead "
-    "tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "caption",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
 
@@ -46,6 +82,11 @@ def parse_html(text: str) -> etree._Element | None:
 
 def element_text(element: etree._Element, skip_tables: bool = True) -> str:
     """What a reader sees of an element: block edges and <br> as spaces, markup dropped."""
+    return collapse(element_raw_text(element, skip_tables))
+
+
+def element_raw_text(element: etree._Element, skip_tables: bool = True) -> str:
+    """An element's text with block edges as spaces, whitespace not yet collapsed."""
     parts: list[str] = []
     walker = etree.iterwalk(element, events=("start", "end"))
     for event, node in walker:
@@ -63,7 +104,7 @@ def element_text(element: etree._Element, skip_tables: bool = True) -> str:
                 parts.append(" ")
             if node.tail and node is not element:
                 parts.append(node.tail)
-    return collapse("".join(parts))
+    return "".join(parts)
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -90,6 +131,8 @@ def _own_rows(table: etree._Element) -> list[etree._Element]:
 @dataclass(slots=True)
 class _GridRow:
     cells: list[str]
+    repairs: list[Steps]
+    """Per cell, the mojibake repair steps taken on its text."""
     header_cells: int
     """How many of the row's own cells are <th>."""
     own_cells: int
@@ -102,11 +145,12 @@ class _GridRow:
 
 def _grid(table: etree._Element) -> list[_GridRow]:
     rows = _own_rows(table)
-    pending: dict[int, tuple[int, str]] = {}
+    pending: dict[int, tuple[int, str, Steps]] = {}
     grid: list[_GridRow] = []
     for index, tr in enumerate(rows):
         cells = [c for c in tr if c.tag in ("td", "th")]
         out: list[str] = []
+        repairs: list[Steps] = []
         has_spans = False
         whole = False
         col = 0
@@ -114,19 +158,21 @@ def _grid(table: etree._Element) -> list[_GridRow]:
         cell = next(queue, None)
         while cell is not None or any(c >= col for c in pending):
             if col in pending:
-                left, text = pending[col]
+                left, text, steps = pending[col]
                 out.append(text)
+                repairs.append(steps)
                 if left > 1:
-                    pending[col] = (left - 1, text)
+                    pending[col] = (left - 1, text, steps)
                 else:
                     del pending[col]
                 col += 1
                 continue
             if cell is None:
                 out.append("")
+                repairs.append(())
                 col += 1
                 continue
-            text = element_text(cell)
+            text, steps = reader_text(element_raw_text(cell))
             colspan = _span(cell.get("colspan"), MAX_COLSPAN)
             rowspan = _span(cell.get("rowspan"), MAX_ROWSPAN)
             rowspan = min(rowspan, len(rows) - index)
@@ -135,14 +181,16 @@ def _grid(table: etree._Element) -> list[_GridRow]:
                 whole = True
             for _ in range(colspan):
                 out.append(text)
+                repairs.append(steps)
                 if rowspan > 1:
-                    pending[col] = (rowspan - 1, text)
+                    pending[col] = (rowspan - 1, text, steps)
                 col += 1
             cell = next(queue, None)
         parent = tr.getparent()
         grid.append(
             _GridRow(
                 cells=out,
+                repairs=repairs,
                 header_cells=sum(1 for c in cells if c.tag == "th"),
                 own_cells=len(cells),
                 spans_whole_width=whole,
@@ -197,7 +245,11 @@ def _caption(table: etree._Element) -> str:
 
 
 def table_from_element(
-    table: etree._Element, section: str, headings: tuple[str, ...], number: int, line_offset: int
+    table: etree._Element,
+    section: tuple[str, Steps],
+    headings: tuple[str, ...],
+    number: int,
+    line_offset: int,
 ) -> RawTable | None:
     grid = _grid(table)
     if not grid:
@@ -205,6 +257,9 @@ def table_from_element(
     width = max(len(row.cells) for row in grid)
     n_header = _header_row_count(grid)
     header = _join_header([row.cells for row in grid[:n_header]], width)
+    cell_repairs: list[tuple[int, int, Steps]] = []
+    for row in grid[:n_header]:
+        cell_repairs.extend((-1, col, steps) for col, steps in enumerate(row.repairs) if steps)
     rows: list[tuple[str, ...]] = []
     locators: list[str] = []
     groups: list[str] = []
@@ -213,6 +268,9 @@ def table_from_element(
         if row.spans_whole_width and width > 1:
             group = row.cells[0]
             continue
+        cell_repairs.extend(
+            (len(rows), col, steps) for col, steps in enumerate(row.repairs) if steps
+        )
         rows.append(tuple(row.cells + [""] * (width - len(row.cells))))
         locators.append(f"table {number} row {index + 1} line {row.line + line_offset}")
         groups.append(group)
@@ -220,7 +278,9 @@ def table_from_element(
     return RawTable(
         header=header,
         rows=tuple(rows),
-        section=section,
+        section=section[0],
+        section_repairs=section[1],
+        cell_repairs=tuple(cell_repairs),
         locator=f"table {number} line {first_line}",
         headings=headings,
         row_locators=tuple(locators),
@@ -231,7 +291,7 @@ def table_from_element(
 
 def extract_tables(
     text: str,
-    section: str = "",
+    section: tuple[str, Steps] = ("", ()),
     headings: tuple[str, ...] = (),
     line_offset: int = 0,
     first_number: int = 1,
@@ -252,12 +312,12 @@ def extract_tables(
     for element in root.iter("table", *HEADING_TAGS):
         level = HEADING_TAGS.get(element.tag)
         if level is not None:
-            current = heading_text(element_text(element))
+            current = reader_heading(element_raw_text(element))
             while levels and levels[-1] >= level:
                 levels.pop()
                 outline.pop()
             levels.append(level)
-            outline.append(current)
+            outline.append(current[0])
             continue
         table = table_from_element(
             element, current, tuple(outline), first_number + len(tables), line_offset
@@ -267,8 +327,9 @@ def extract_tables(
     return tables
 
 
-_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)",
-                        re.IGNORECASE)
+_HTML_LANG = re.compile(
+    r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)", re.IGNORECASE
+)
 
 
 def declared_lang(text: str) -> str:

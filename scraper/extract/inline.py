@@ -33,11 +33,16 @@ def _tokens_text(tokens: list[Token]) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=65536)
 def inline_text(source: str) -> str:
     """Bold, code spans, links, inline HTML and escapes become plain text; whitespace collapsed."""
+    return collapse(inline_raw_text(source))
+
+
+@lru_cache(maxsize=65536)
+def inline_raw_text(source: str) -> str:
+    """The text of inline markdown, whitespace not yet collapsed."""
     if not _MARKUP.search(source):
-        return collapse(source)
+        return source
     tokens = _MD.parseInline(source)
     children = tokens[0].children if tokens and tokens[0].children else []
-    return collapse(_tokens_text(children))
+    return _tokens_text(children)

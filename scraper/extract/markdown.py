@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from scraper.extract import html
-from scraper.extract.inline import inline_text
+from scraper.extract.inline import inline_raw_text, inline_text
 from scraper.extract.sniff import strip_front_matter
-from scraper.extract.text import heading_text
+from scraper.extract.text import Steps, reader_heading, reader_text
 from scraper.types import RawTable
 
 _FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
@@ -47,37 +47,55 @@ def _strip_container(line: str) -> str:
     return _CONTAINER.sub("", line, count=1)
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_STATUS_CELL = re.compile(r"^[1-5]\d\d(?!\d)")
+_NUMBER_CELL = re.compile(r"^-?(?:\d+|0x[0-9a-fA-F]+)$")
+
+
 def _cell_kind(text: str) -> str:
+    """A coarse shape of a cell, to tell which column a stray cell belongs to."""
     if not text:
         return "empty"
-    if re.match(r"^[1-5]\d\d(?!\d)", text):
+    if _STATUS_CELL.match(text):
         return "status"
-    if re.match(r"^-?(?:\d+|0x[0-9a-fA-F]+)$", text):
+    if _NUMBER_CELL.match(text):
         return "number"
+    if _CJK.search(text):
+        return "cjk"
     if " " not in text and len(text) <= 60:
         return "ident"
     return "text"
 
 
+def _column_kinds(rows: list[list[str]], width: int) -> list[str]:
+    full = [row for row in rows if len(row) >= width]
+    kinds = []
+    for col in range(width):
+        seen = [_cell_kind(row[col]) for row in full if row[col]]
+        kinds.append(max(sorted(set(seen)), key=seen.count) if seen else "")
+    return kinds
+
+
 def _fit_rows(rows: list[list[str]], width: int) -> list[list[str]]:
     """Give every row the header's width.
 
-    Surplus cells are dropped and missing ones are empty, as GFM reads them, except a row whose
-    first cell is unlike the first column: that is a vendor's flattened rowspan, whose cells
-    belong to the last columns, the leading ones filled down from the row above.
+    Surplus cells are dropped and missing ones are empty, as GFM reads them, except a short row
+    whose cells match the last columns better than the first: that is a vendor's flattened
+    rowspan, the leading cells filled down from the row above.
     """
-    kinds = [_cell_kind(row[0]) for row in rows if len(row) >= width and row]
-    first_kind = max(set(kinds), key=kinds.count) if kinds else ""
+    kinds = _column_kinds(rows, width)
     fitted: list[list[str]] = []
     for row in rows:
         if len(row) > width:
             row = row[:width]
         elif len(row) < width:
-            flattened = fitted and row and first_kind and _cell_kind(row[0]) != first_kind
-            if flattened:
-                row = fitted[-1][: width - len(row)] + row
+            shift = width - len(row)
+            left = sum(_cell_kind(c) == kinds[i] for i, c in enumerate(row) if c)
+            right = sum(_cell_kind(c) == kinds[i + shift] for i, c in enumerate(row) if c)
+            if fitted and right > left:
+                row = fitted[-1][:shift] + row
             else:
-                row = row + [""] * (width - len(row))
+                row = row + [""] * shift
         fitted.append(row)
     return fitted
 
@@ -98,26 +116,23 @@ class _Scanner:
     offset: int
     """Lines removed before `lines` (front matter), for line numbers in locators."""
     tables: list[RawTable] = field(default_factory=list)
-    title_lines: list[str] = field(default_factory=list)
+    title_lines: list[tuple[str, Steps]] = field(default_factory=list)
     """Per table, the short title line above it (used when the page has no headings)."""
-    outline: list[tuple[int, str]] = field(default_factory=list)
+    outline: list[tuple[int, str, Steps]] = field(default_factory=list)
     has_headings: bool = False
     paragraph: list[str] = field(default_factory=list)
     """Non-blank lines since the last block, for title lines and caption paragraphs."""
 
-    @property
-    def section(self) -> str:
-        return self.outline[-1][1] if self.outline else ""
-
-    def heading(self, level: int, text: str) -> None:
+    def heading(self, level: int, heading: tuple[str, Steps]) -> None:
         while self.outline and self.outline[-1][0] >= level:
             self.outline.pop()
-        self.outline.append((level, text))
+        self.outline.append((level, *heading))
         self.has_headings = True
         self.paragraph = []
 
-    def context(self) -> tuple[str, tuple[str, ...]]:
-        return self.section, tuple(text for _, text in self.outline)
+    def context(self) -> tuple[tuple[str, Steps], tuple[str, ...]]:
+        section = (self.outline[-1][1], self.outline[-1][2]) if self.outline else ("", ())
+        return section, tuple(text for _, text, _ in self.outline)
 
     def caption(self) -> str:
         """A bold paragraph right above the table ("**Table 1** Error codes") is its caption."""
@@ -125,11 +140,11 @@ class _Scanner:
             return inline_text(self.paragraph[-1].strip())
         return ""
 
-    def title_line(self) -> str:
+    def title_line(self) -> tuple[str, Steps]:
         for line in reversed(self.paragraph):
             if _title_like(line):
-                return inline_text(line.strip())
-        return ""
+                return reader_heading(inline_raw_text(line.strip()))
+        return "", ()
 
     def scan(self) -> None:
         lines = self.lines
@@ -145,12 +160,12 @@ class _Scanner:
                 continue
             atx = _ATX.match(line)
             if atx:
-                self.heading(len(atx.group(1)), heading_text(inline_text(atx.group(2) or "")))
+                self.heading(len(atx.group(1)), reader_heading(inline_raw_text(atx.group(2) or "")))
                 i += 1
                 continue
             tag = _HTML_HEADING.match(line)
             if tag:
-                self.heading(int(tag.group(1)), heading_text(html_text(tag.group(2))))
+                self.heading(int(tag.group(1)), reader_heading(html_raw_text(tag.group(2))))
                 i += 1
                 continue
             if _TABLE_OPEN.search(line):
@@ -162,7 +177,7 @@ class _Scanner:
             if i + 1 < len(lines) and line.strip() and _SETEXT.match(lines[i + 1]):
                 if len(self.paragraph) == 0 and "|" not in line:
                     level = 1 if lines[i + 1].strip().startswith("=") else 2
-                    self.heading(level, heading_text(inline_text(line.strip())))
+                    self.heading(level, reader_heading(inline_raw_text(line.strip())))
                     i += 2
                     continue
             if line.strip():
@@ -172,7 +187,9 @@ class _Scanner:
             i += 1
 
     def _skip_fence(self, start: int, marker: str) -> int:
-        closing = re.compile(r"^\s*(?:>\s*)*" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$")
+        closing = re.compile(
+            r"^\s*(?:>\s*)*" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$"
+        )
         i = start + 1
         while i < len(self.lines) and not closing.match(self.lines[i]):
             i += 1
@@ -195,7 +212,10 @@ class _Scanner:
                 break
         first = self.lines[start]
         opening = _TABLE_OPEN.search(first)
-        chunk_lines = [first[opening.start() :] if opening else first, *self.lines[start + 1 : end + 1]]
+        chunk_lines = [
+            first[opening.start() :] if opening else first,
+            *self.lines[start + 1 : end + 1],
+        ]
         section, headings = self.context()
         found = html.extract_tables(
             "\n".join(chunk_lines),
@@ -238,17 +258,32 @@ class _Scanner:
         else:
             return False
         # A delimiter row further down (a second header) is dropped, not read as data.
-        kept = [(row, n) for row, n in zip(body, body_numbers, strict=True) if not _is_delimiter(row)]
+        kept = [
+            (row, n) for row, n in zip(body, body_numbers, strict=True) if not _is_delimiter(row)
+        ]
         width = len(rows[0])
-        header = tuple(inline_text(cell) for cell in rows[0])
-        texts = [[inline_text(cell) for cell in row] for row, _ in kept]
-        fitted = _fit_rows(texts, width)
+        header_cells = [reader_text(inline_raw_text(cell)) for cell in rows[0]]
+        cells = [[reader_text(inline_raw_text(cell)) for cell in row] for row, _ in kept]
+        fitted = _fit_rows([[text for text, _ in row] for row in cells], width)
+        repairs: list[tuple[int, int, Steps]] = [
+            (-1, col, steps) for col, (_, steps) in enumerate(header_cells) if steps
+        ]
+        for index, row in enumerate(cells):
+            # A flattened row's cells sit at the end of the fitted row.
+            shift = (
+                max(width - len(row), 0) if fitted[index][-len(row) :] == [t for t, _ in row] else 0
+            )
+            repairs.extend(
+                (index, col + shift, steps) for col, (_, steps) in enumerate(row[:width]) if steps
+            )
         section, headings = self.context()
         self.tables.append(
             RawTable(
-                header=header,
+                header=tuple(text for text, _ in header_cells),
                 rows=tuple(tuple(row) for row in fitted),
-                section=section,
+                section=section[0],
+                section_repairs=section[1],
+                cell_repairs=tuple(repairs),
                 locator=f"line {self.offset + start + 1}",
                 headings=headings,
                 row_locators=tuple(f"line {self.offset + n + 1}" for _, n in kept),
@@ -268,9 +303,9 @@ def _with_caption(table: RawTable, caption: str) -> RawTable:
     return replace(table, caption=caption)
 
 
-def html_text(fragment: str) -> str:
+def html_raw_text(fragment: str) -> str:
     root = html.parse_html(fragment)
-    return html.element_text(root) if root is not None else ""
+    return html.element_raw_text(root) if root is not None else ""
 
 
 def _lines(text: str) -> list[str]:
@@ -290,6 +325,6 @@ def extract_tables(text: str) -> list[RawTable]:
     from dataclasses import replace
 
     return [
-        replace(table, section=title, headings=(title,) if title else ())
-        for table, title in zip(scanner.tables, scanner.title_lines, strict=True)
+        replace(table, section=title, section_repairs=steps, headings=(title,) if title else ())
+        for table, (title, steps) in zip(scanner.tables, scanner.title_lines, strict=True)
     ]

@@ -8,8 +8,9 @@ _HTML_START = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<\?xml)", re.IGNO
 _TAG_START = re.compile(r"\A\s*<[a-zA-Z!]")
 _MD_BLOCK = re.compile(r"^ {0,3}(?:#{1,6}\s|\|.*\||[-*+]\s|\d+\.\s|```|~~~)", re.MULTILINE)
 _TABLE_TAG = re.compile(r"<table[\s>]", re.IGNORECASE)
-_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n.*?^(?:---|\+\+\+|\.\.\.)[ \t]*$\r?\n?",
-                           re.MULTILINE | re.DOTALL)
+_FRONT_MATTER = re.compile(
+    r"\A(?:---|\+\+\+)[ \t]*\r?\n.*?^(?:---|\+\+\+|\.\.\.)[ \t]*$\r?\n?", re.MULTILINE | re.DOTALL
+)
 
 
 def strip_front_matter(text: str) -> str:

@@ -1,16 +1,32 @@
-"""Text rules shared by the extractors: what a reader sees of a cell."""
+"""Text rules shared by the extractors: what a reader sees of a cell or a heading."""
 
 from __future__ import annotations
 
 import re
 
+from scraper.decode import repair_text
+
 # Permalink marks and anchors that documentation generators append to headings.
 _PERMALINK = re.compile(r"\s*(?:[¶§#🔗]|\{#[^}]*\})\s*$")
+
+Steps = tuple[str, ...]
 
 
 def collapse(text: str) -> str:
     """Whitespace runs (NBSP, tabs and line breaks included) become one space; trimmed."""
     return " ".join(text.split())
+
+
+def reader_text(raw: str) -> tuple[str, Steps]:
+    """A cell's text as a reader sees it, mojibake undone, and the repair steps taken.
+
+    Repair comes before whitespace is collapsed: mojibake often holds a no-break space (byte
+    A0 read as cp1252), which collapsing would turn into a plain space beyond repair.
+    """
+    if raw.isascii():
+        return collapse(raw), ()
+    repaired, steps = repair_text(raw)
+    return collapse(repaired), tuple(steps)
 
 
 def heading_text(text: str) -> str:
@@ -21,3 +37,8 @@ def heading_text(text: str) -> str:
         if stripped == text:
             return text
         text = stripped
+
+
+def reader_heading(raw: str) -> tuple[str, Steps]:
+    text, steps = reader_text(raw)
+    return heading_text(text), steps

@@ -1,0 +1,264 @@
+"""refresh: fetch the manifest's sources, keep snapshots, rebuild the dataset, report changes.
+
+A source that fails keeps its previous snapshot and rows (marked stale), and never stops the
+others. A source whose row count would fall by more than half keeps its previous rows unless
+drops are accepted: a page redesign must not silently empty the dataset.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scraper import diff
+from scraper.dataset import (
+    SourceRow,
+    read_records,
+    read_sources,
+    recover_dataset,
+    write_dataset,
+)
+from scraper.errors import FetchError, ManifestError, ScraperError
+from scraper.normalize import PageInfo
+from scraper.pipeline import parse_page
+from scraper.progress import Progress
+from scraper.snapshots import load_snapshot, save_snapshot
+from scraper.sources import load_manifest
+from scraper.types import Record, Snapshot, Source
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshOptions:
+    offline: bool = False
+    only: tuple[str, ...] = ()
+    """Refresh only these source ids; the others keep their rows as they are."""
+    accept_drops: bool = False
+    timeout: float | None = None
+    retries: int | None = None
+    delay: float | None = None
+    max_bytes: int | None = None
+    respect_robots: bool = True
+    progress: bool = False
+    verbose: bool = True
+    """Per-source notes on stderr."""
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    summary: str
+    """Markdown: what changed, ready for a pull-request body."""
+    problems: list[str] = field(default_factory=list)
+    """One line per source that failed or was held back: "id: reason"."""
+    changed_files: list[str] = field(default_factory=list)
+    records: int = 0
+
+
+@dataclass(slots=True)
+class _Outcome:
+    records: list[Record]
+    row: SourceRow
+    problem: str = ""
+
+
+def _policy(options: RefreshOptions) -> object:
+    from scraper.fetch import FetchPolicy
+
+    values: dict[str, object] = {"respect_robots": options.respect_robots}
+    if options.timeout is not None:
+        values["timeout"] = options.timeout
+    if options.retries is not None:
+        values["retries"] = options.retries
+    if options.delay is not None:
+        values["host_delay"] = options.delay
+    if options.max_bytes is not None:
+        values["max_bytes"] = options.max_bytes
+    return FetchPolicy(**values)  # type: ignore[arg-type]
+
+
+def _fetch(
+    sources: list[Source],
+    snapshots: dict[str, tuple[Snapshot, str] | None],
+    options: RefreshOptions,
+    raw_dir: Path,
+) -> dict[str, str]:
+    """Fetch and store the online sources; returns the failures by source id."""
+    from scraper.fetch import FetchPolicy, fetch_all
+
+    online = [s for s in sources if s.url]
+    if not online:
+        return {}
+    policy = _policy(options)
+    assert isinstance(policy, FetchPolicy)
+    progress = Progress(len(online), "fetch", options.progress)
+    previous = {s.id: (snapshots[s.id] or (None, ""))[0] for s in online}
+    results = fetch_all(online, previous, policy, on_done=progress.advance)
+    progress.close()
+    failures: dict[str, str] = {}
+    for source in online:
+        result = results[source.id]
+        if isinstance(result, FetchError):
+            failures[source.id] = str(result)
+            continue
+        if result.not_modified:
+            continue
+        stored = snapshots[source.id]
+        name = save_snapshot(raw_dir, result.snapshot)
+        if stored is None or stored[1] != name or stored[0] != result.snapshot:
+            snapshots[source.id] = (result.snapshot, name)
+    return failures
+
+
+def _replace_row(row: SourceRow, **changes: object) -> SourceRow:
+    from scraper.dataset import SOURCE_FIELDS
+
+    values: dict[str, object] = {name: getattr(row, name) for name in SOURCE_FIELDS}
+    values.update(changes)
+    return SourceRow(**values)  # type: ignore[arg-type]
+
+
+def _parse_source(
+    source: Source,
+    stored: tuple[Snapshot, str] | None,
+    previous: list[Record],
+    previous_row: SourceRow | None,
+    options: RefreshOptions,
+) -> _Outcome:
+    if stored is None:
+        return _keep(source, previous, previous_row, "no snapshot in raw/ (run refresh online)")
+    snapshot, name = stored
+    url = source.url or f"raw/{name}"
+    page = PageInfo(
+        source=source.id,
+        vendor=source.vendor,
+        product=source.product,
+        lang=source.lang,
+        url=url,
+        sha256=snapshot.sha256,
+        fixes=source.fixes,
+    )
+    try:
+        parsed = parse_page(
+            snapshot.body,
+            page,
+            http_charset=snapshot.charset,
+            filename=name,
+            fmt=source.format,
+            name=source.id,
+        )
+    except ScraperError as exc:
+        return _keep(source, previous, previous_row, str(exc).removeprefix(f"{source.id}: "))
+    records = parsed.records
+    if previous and len(records) * 2 < len(previous) and not options.accept_drops:
+        return _keep(
+            source,
+            previous,
+            previous_row,
+            f"row count would fall from {len(previous)} to {len(records)}; previous rows kept "
+            "(--accept-drops to take the new ones)",
+        )
+    row = SourceRow(
+        id=source.id,
+        vendor=source.vendor,
+        product=source.product,
+        lang=parsed.lang,
+        url=url,
+        raw_file=f"raw/{name}",
+        sha256=snapshot.sha256,
+        retrieved=snapshot.retrieved,
+        format=parsed.format,
+        tables=parsed.error_tables,
+        rows=len(records),
+        status="ok",
+        error="",
+    )
+    return _Outcome(records=records, row=row)
+
+
+def _keep(source: Source, previous: list[Record], row: SourceRow | None, why: str) -> _Outcome:
+    """A failed source keeps its previous rows, marked stale (failed when it has none)."""
+    status = "stale" if previous else "failed"
+    base = row or SourceRow(
+        id=source.id, vendor=source.vendor, product=source.product, lang=source.lang, url=source.url
+    )
+    return _Outcome(
+        records=previous,
+        row=_replace_row(base, status=status, error=why, rows=len(previous)),
+        problem=f"{source.id}: {why}",
+    )
+
+
+def _rows(records: list[Record]) -> dict[str, diff.Row]:
+    return diff.rows_from_records(r.as_dict() for r in records)
+
+
+def refresh(manifest: Path, options: RefreshOptions) -> RefreshReport:
+    sources = load_manifest(manifest)
+    known = {s.id for s in sources}
+    unknown = [i for i in options.only if i not in known]
+    if unknown:
+        raise ManifestError(f"{manifest}: no source with id {unknown[0]!r}")
+    root = manifest.parent
+    raw_dir, folder = root / "raw", root / "normalized"
+    recover_dataset(folder)
+    old_records = read_records(folder)
+    old_rows = {row.id: row for row in read_sources(folder)}
+    by_source: dict[str, list[Record]] = {}
+    for record in old_records:
+        by_source.setdefault(record.source, []).append(record)
+
+    selected = [s for s in sources if not options.only or s.id in options.only]
+    snapshots: dict[str, tuple[Snapshot, str] | None] = {}
+    outcomes: dict[str, _Outcome] = {}
+    for source in sources:
+        try:
+            snapshots[source.id] = load_snapshot(raw_dir, source.id)
+        except ScraperError as exc:
+            snapshots[source.id] = None
+            outcomes[source.id] = _keep(
+                source, by_source.get(source.id, []), old_rows.get(source.id), str(exc)
+            )
+    failures = (
+        {}
+        if options.offline
+        else _fetch([s for s in selected if s.id not in outcomes], snapshots, options, raw_dir)
+    )
+
+    progress = Progress(len(sources), "parse", options.progress)
+    for source in sources:
+        previous = by_source.get(source.id, [])
+        previous_row = old_rows.get(source.id)
+        if source.id in outcomes:
+            pass
+        elif source not in selected and previous_row is not None:
+            outcomes[source.id] = _Outcome(records=previous, row=previous_row)
+        elif source.id in failures:
+            outcomes[source.id] = _keep(
+                source,
+                previous,
+                previous_row,
+                failures[source.id].removeprefix(f"{source.id}: "),
+            )
+        else:
+            outcomes[source.id] = _parse_source(
+                source, snapshots[source.id], previous, previous_row, options
+            )
+        progress.advance(source.id)
+    progress.close()
+
+    new_records = [r for s in sources for r in outcomes[s.id].records]
+    changed = write_dataset(folder, new_records, [outcomes[s.id].row for s in sources])
+    result = diff.compare(_rows(old_records), _rows(new_records))
+    summary = diff.render_markdown(result)
+    if options.verbose:
+        state = f"wrote {', '.join(changed)}" if changed else "no file changed"
+        print(
+            f"refresh: {len(new_records)} records from {len(sources)} sources; {state}",
+            file=sys.stderr,
+        )
+    return RefreshReport(
+        summary=summary,
+        problems=[o.problem for o in outcomes.values() if o.problem],
+        changed_files=changed,
+        records=len(new_records),
+    )

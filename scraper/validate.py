@@ -1,0 +1,115 @@
+"""validate: check that a dataset folder is whole and consistent."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+from scraper.dataset import (
+    DATASET_FILES,
+    SOURCE_FIELDS,
+    datapackage_json,
+    read_records,
+    read_sources,
+    recover_dataset,
+)
+from scraper.errors import ScraperError
+from scraper.snapshots import sha256_hex
+from scraper.sources import load_manifest
+from scraper.types import RECORD_FIELDS
+
+
+def _check_records(folder: Path, problems: list[str]) -> None:
+    records = read_records(folder)
+    keys = Counter(r.key for r in records)
+    for key, count in sorted(keys.items()):
+        if not key:
+            problems.append(f"{folder}/errors.csv: {count} records without a key")
+        elif count > 1:
+            problems.append(f"{folder}/errors.csv: key {key!r} appears {count} times")
+    for record in records:
+        if record.http_status is not None and not 100 <= record.http_status <= 599:
+            problems.append(f"{folder}/errors.csv: {record.key}: http_status {record.http_status}")
+        if not record.code and record.http_status is None:
+            problems.append(f"{folder}/errors.csv: {record.key}: neither code nor http_status")
+    try:
+        as_json = json.loads((folder / "errors.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        problems.append(f"{folder}/errors.json: unreadable ({exc.__class__.__name__})")
+        return
+    if [r.as_dict() for r in records] != as_json:
+        problems.append(f"{folder}/errors.json: does not hold the same records as errors.csv")
+
+    sources = read_sources(folder)
+    ids = [s.id for s in sources]
+    if len(set(ids)) != len(ids):
+        problems.append(f"{folder}/sources.csv: duplicate source ids")
+    per_source = Counter(r.source for r in records)
+    for record_source in sorted(set(per_source) - set(ids)):
+        problems.append(f"{folder}/errors.csv: source {record_source!r} is not in sources.csv")
+    for source in sources:
+        if source.status not in ("ok", "stale", "failed"):
+            problems.append(f"{folder}/sources.csv: {source.id}: status {source.status!r}")
+        if source.rows != per_source.get(source.id, 0):
+            problems.append(
+                f"{folder}/sources.csv: {source.id}: rows {source.rows}, "
+                f"errors.csv has {per_source.get(source.id, 0)}"
+            )
+        if source.raw_file:
+            raw = folder.parent / source.raw_file
+            if not raw.is_file():
+                problems.append(f"{folder}/sources.csv: {source.id}: {source.raw_file} is missing")
+            elif source.sha256 and sha256_hex(raw.read_bytes()) != source.sha256:
+                problems.append(
+                    f"{folder}/sources.csv: {source.id}: {source.raw_file} sha256 differs"
+                )
+
+
+def _check_manifest(folder: Path, problems: list[str]) -> None:
+    manifest = folder.parent / "sources.toml"
+    if not manifest.is_file():
+        return
+    wanted = [s.id for s in load_manifest(manifest)]
+    have = [s.id for s in read_sources(folder)]
+    if wanted != have:
+        problems.append(f"{folder}/sources.csv: sources differ from {manifest.name} (run refresh)")
+
+
+def _check_frictionless(folder: Path, problems: list[str]) -> None:
+    try:
+        from frictionless import Package
+    except ImportError:  # an optional, heavier check: installed with the test extra
+        return
+    report = Package(str(folder / "datapackage.json")).validate()
+    if not report.valid:
+        for error in report.flatten(["type", "note"])[:20]:
+            problems.append(f"{folder}/datapackage.json: {error[0]}: {error[1]}")
+
+
+def validate_dataset(folder: Path) -> list[str]:
+    """Problems found, one line each; an empty list means the dataset is valid."""
+    recover_dataset(folder)
+    problems: list[str] = []
+    for name in DATASET_FILES:
+        if not (folder / name).is_file():
+            problems.append(f"{folder}/{name}: missing")
+    if problems:
+        return problems
+    for name, columns in (("errors.csv", RECORD_FIELDS), ("sources.csv", SOURCE_FIELDS)):
+        with (folder / name).open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        if tuple(header) != columns:
+            problems.append(f"{folder}/{name}: columns are not {', '.join(columns)}")
+    if (folder / "datapackage.json").read_text(encoding="utf-8") != datapackage_json():
+        problems.append(f"{folder}/datapackage.json: not the package this version writes")
+    if problems:
+        return problems
+    try:
+        _check_records(folder, problems)
+        _check_manifest(folder, problems)
+    except ScraperError as exc:
+        problems.append(str(exc))
+    _check_frictionless(folder, problems)
+    return problems
