@@ -1,0 +1,232 @@
+"""refresh and diff end to end: real processes against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+from tests.httpserver import TestServer, reply
+
+# The four seed pages that have a URL, served from the committed snapshots.
+PAGES = {
+    "/jd": ("jd", "jdcloud-jcq-response-result"),
+    "/ali-en": ("ali-en", "alibaba-mqtt-openapi-errors-en"),
+    "/ali-tc": ("ali-tc", "alibaba-mqtt-openapi-errors-zh-hant"),
+    "/otc": ("otc", "otc-lts-status-code"),
+}
+
+
+class Site:
+    """Pages by path, each with an ETag; 304 to a matching If-None-Match; scripted failures."""
+
+    def __init__(self) -> None:
+        self.pages = {
+            path: (ROOT / "raw" / f"{seed}.txt").read_bytes() for path, (_, seed) in PAGES.items()
+        }
+        self.failing: set[str] = set()
+        self.not_modified = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        if request.path in self.failing:
+            reply(request, 500, b"upstream broke")
+            return
+        body = self.pages.get(request.path)
+        if body is None:
+            reply(request, 404, b"no such page")
+            return
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            self.not_modified += 1
+            reply(request, 304, b"", {"ETag": etag})
+            return
+        reply(request, 200, body, {"ETag": etag, "Content-Type": "text/markdown; charset=utf-8"})
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[Site, TestServer]]:
+    content = Site()
+    with TestServer(content.handle) as server:
+        yield content, server
+
+
+def make_project(folder: Path, server: TestServer) -> Path:
+    entries = []
+    for path, (_, seed) in PAGES.items():
+        entries.append(
+            f'[[source]]\nid = "{seed}"\nurl = "{server.url(path)}"\n'
+            f'vendor = "Vendor"\nproduct = "Product"\n'
+        )
+    manifest = folder / "sources.toml"
+    manifest.write_text("\n".join(entries), encoding="utf-8")
+    return manifest
+
+
+def refresh(manifest: Path, *extra: str) -> tuple[int, str, str]:
+    proc = run_cli("refresh", "--manifest", str(manifest), "--delay", "0", "--timeout", "5", *extra)
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "sources.toml"
+    }
+
+
+def rows(folder: Path) -> list[dict[str, str]]:
+    with (folder / "normalized" / "errors.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_first_refresh_then_revalidation_changes_nothing(
+    tmp_path: Path, site: tuple[Site, TestServer]
+) -> None:
+    content, server = site
+    manifest = make_project(tmp_path, server)
+    code, out, err = refresh(manifest)
+    assert code == 0, err
+    assert len(rows(tmp_path)) == 58
+    assert "58 added" in out
+    before = tree(tmp_path)
+    assert "raw/jdcloud-jcq-response-result.md" in before
+
+    code, out, err = refresh(manifest)
+    assert code == 0, err
+    assert content.not_modified == 4
+    assert out.strip() == "No changes."
+    assert "no file changed" in err
+    assert tree(tmp_path) == before
+
+
+def test_a_changed_page_is_summarized_and_diffed(
+    tmp_path: Path, site: tuple[Site, TestServer]
+) -> None:
+    content, server = site
+    manifest = make_project(tmp_path, server)
+    assert refresh(manifest)[0] == 0
+    old = tmp_path / "old"
+    shutil.copytree(tmp_path / "normalized", old)
+
+    page = content.pages["/ali-en"].decode()
+    lines = page.splitlines(keepends=True)
+    lines = [line for line in lines if "| ApiNotSupport |" not in line]
+    lines.insert(3, "| 429 | ThrottlingNew | Too many calls. | Calls are being throttled. |\n")
+    page = "".join(lines).replace(
+        "| Requests are being throttled. Retry the request. |",
+        "| Requests are throttled. Wait a minute, then retry. |",
+    )
+    content.pages["/ali-en"] = page.encode()
+
+    code, summary, err = refresh(manifest)
+    assert code == 0, err
+    for name in ("ApiNotSupport", "ThrottlingNew", "SystemOverFlow"):
+        assert name in summary
+    assert "1 added, 1 removed, 1 changed" in summary
+    assert '"Requests are being throttled. Retry the request." -> ' in summary
+
+    markdown = run_cli("diff", str(old), str(tmp_path / "normalized"))
+    assert markdown.returncode == 0
+    assert markdown.stdout.decode() == summary
+
+    as_json = run_cli(
+        "diff", str(old / "errors.json"), str(tmp_path / "normalized"), "--format", "json"
+    )
+    data = json.loads(as_json.stdout)
+    assert data["summary"]["added"] == 1
+    assert data["summary"]["removed"] == 1
+    assert data["summary"]["changed"] == 1
+    text = as_json.stdout.decode()
+    for name in ("ApiNotSupport", "ThrottlingNew", "SystemOverFlow"):
+        assert name in text
+
+
+def test_a_failing_source_keeps_its_rows_and_is_marked(
+    tmp_path: Path, site: tuple[Site, TestServer]
+) -> None:
+    content, server = site
+    manifest = make_project(tmp_path, server)
+    assert refresh(manifest)[0] == 0
+    content.failing.add("/otc")
+    content.pages["/jd"] = content.pages["/jd"].replace(b"ack failed", b"ack has failed")
+
+    code, out, err = refresh(manifest, "--retries", "0")
+    assert code == 1
+    assert "Traceback" not in err
+    failure_lines = [line for line in err.splitlines() if "otc-lts-status-code" in line]
+    assert len(failure_lines) == 1
+    assert "500" in failure_lines[0]
+    kept = [r for r in rows(tmp_path) if r["source"] == "otc-lts-status-code"]
+    assert len(kept) == 11
+    assert "ack has failed" in out
+    with (tmp_path / "normalized" / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        status = {r["id"]: (r["status"], r["error"]) for r in csv.DictReader(handle)}
+    assert status["otc-lts-status-code"][0] == "stale"
+    assert "500" in status["otc-lts-status-code"][1]
+    assert status["jdcloud-jcq-response-result"] == ("ok", "")
+
+
+def test_a_page_that_loses_most_rows_is_held_back(
+    tmp_path: Path, site: tuple[Site, TestServer]
+) -> None:
+    content, server = site
+    manifest = make_project(tmp_path, server)
+    assert refresh(manifest)[0] == 0
+    content.pages["/jd"] = b"# Returned Result\n\nThis page moved.\n"
+
+    code, _, err = refresh(manifest)
+    assert code == 1
+    assert "jdcloud-jcq-response-result: row count would fall from 13 to 0" in err
+    assert len([r for r in rows(tmp_path) if r["source"] == "jdcloud-jcq-response-result"]) == 13
+
+    code, out, err = refresh(manifest, "--accept-drops")
+    assert code == 0, err
+    assert "13 removed" in out
+    assert not [r for r in rows(tmp_path) if r["source"] == "jdcloud-jcq-response-result"]
+
+
+def test_only_the_named_source_is_fetched(tmp_path: Path, site: tuple[Site, TestServer]) -> None:
+    _, server = site
+    manifest = make_project(tmp_path, server)
+    code, _, err = refresh(manifest, "--source", "otc-lts-status-code")
+    assert code == 1  # the others have no snapshot yet
+    assert server.count("/otc") == 1
+    assert server.count("/jd") == 0
+    assert len(rows(tmp_path)) == 11
+    assert "jdcloud-jcq-response-result: no snapshot" in err
+
+
+def test_an_unknown_source_id_is_a_clear_error(
+    tmp_path: Path, site: tuple[Site, TestServer]
+) -> None:
+    _, server = site
+    manifest = make_project(tmp_path, server)
+    code, _, err = refresh(manifest, "--source", "nope")
+    assert code == 1
+    assert err.strip().splitlines() == [f"scraper: {manifest}: no source with id 'nope'"]
+
+
+def test_parse_accepts_a_url(site: tuple[Site, TestServer]) -> None:
+    _, server = site
+    proc = run_cli("parse", server.url("/jd"))
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert len(records) == 13
+    assert records[0]["url"] == server.url("/jd")
+
+
+def test_parse_of_a_missing_url_names_it(site: tuple[Site, TestServer]) -> None:
+    _, server = site
+    proc = run_cli("parse", server.url("/gone"))
+    assert proc.returncode == 1
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1
+    assert "404" in lines[0]
