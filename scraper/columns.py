@@ -22,6 +22,7 @@ _PUNCT = re.compile(r"[\s\u2026.:;,!?*_`'\"“”‘’()\[\]{}<>/\\|#\-–—=+
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _STATUS = re.compile(r"^([1-5]\d\d)(?!\d)(?!\s*[-–~]\s*\d)(.*)$", re.DOTALL)
 _STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d|N/?A|-|—)$")
+_RANGE = re.compile(r"^\S+\s*[-–~]\s*\S+$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CODE_LIKE = re.compile(r"^[^\s]{1,80}$")
 # Identifiers that read as errors by their words ("ErrorDataSizeLimitExceeded", "IndexSizeError").
@@ -133,6 +134,11 @@ def parse_status(cell: str) -> tuple[int | None, str]:
         return None, ""
     rest = match.group(2).strip().strip("()（）:：-–— ").strip()
     return int(match.group(1)), rest
+
+
+def is_status_family(cell: str) -> bool:
+    """A status cell that stands for many statuses or none: "5xx", "103-199", "N/A"."""
+    return bool(_STATUS_FAMILY.match(cell.strip())) or bool(_RANGE.match(cell.strip()))
 
 
 def _is_reason(cell: str) -> bool:

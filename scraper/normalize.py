@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from scraper.columns import ColumnMap, map_columns, parse_status
+from scraper.columns import ColumnMap, is_status_family, map_columns, parse_status
 from scraper.types import RawTable, Record
 
 _SLUG_DROP = re.compile(r"[^\w]+")
@@ -73,6 +73,12 @@ def _record(
         if reason and "title" not in mapping.fields:
             values["title"] = reason
     code = values.get("code", "")
+    if status is None and "code" not in mapping.fields:
+        # A status column's value that is one code but not an HTTP status ("0" for a
+        # connection the client closed) is the vendor's code for the row.
+        status_cell = values.get("http_status", "")
+        if status_cell and len(status_cell.split()) == 1 and not is_status_family(status_cell):
+            code = status_cell
     if not code and status is None:
         return None
     extra: dict[str, str] = {}

@@ -81,8 +81,12 @@ def _fetch(
     snapshots: dict[str, tuple[Snapshot, str] | None],
     options: RefreshOptions,
     raw_dir: Path,
+    unchanged: set[str],
 ) -> dict[str, str]:
-    """Fetch and store the online sources; returns the failures by source id."""
+    """Fetch and store the online sources; returns the failures by source id.
+
+    Sources the server answered 304 for are added to `unchanged`.
+    """
     from scraper.fetch import FetchPolicy, fetch_all
 
     online = [s for s in sources if s.url]
@@ -101,6 +105,7 @@ def _fetch(
             failures[source.id] = str(result)
             continue
         if result.not_modified:
+            unchanged.add(source.id)
             continue
         stored = snapshots[source.id]
         name = save_snapshot(raw_dir, result.snapshot)
@@ -188,6 +193,22 @@ def _keep(source: Source, previous: list[Record], row: SourceRow | None, why: st
     )
 
 
+def _still_current(
+    source_id: str,
+    unchanged: set[str],
+    snapshots: dict[str, tuple[Snapshot, str] | None],
+    row: SourceRow | None,
+) -> bool:
+    stored = snapshots.get(source_id)
+    return (
+        source_id in unchanged
+        and stored is not None
+        and row is not None
+        and row.status == "ok"
+        and row.sha256 == stored[0].sha256
+    )
+
+
 def _rows(records: list[Record]) -> dict[str, diff.Row]:
     return diff.rows_from_records(r.as_dict() for r in records)
 
@@ -218,19 +239,23 @@ def refresh(manifest: Path, options: RefreshOptions) -> RefreshReport:
             outcomes[source.id] = _keep(
                 source, by_source.get(source.id, []), old_rows.get(source.id), str(exc)
             )
-    failures = (
-        {}
-        if options.offline
-        else _fetch([s for s in selected if s.id not in outcomes], snapshots, options, raw_dir)
-    )
+    unchanged: set[str] = set()
+    to_fetch = [s for s in selected if s.id not in outcomes]
+    failures = {} if options.offline else _fetch(to_fetch, snapshots, options, raw_dir, unchanged)
 
     progress = Progress(len(sources), "parse", options.progress)
+    parsed = 0
     for source in sources:
         previous = by_source.get(source.id, [])
         previous_row = old_rows.get(source.id)
         if source.id in outcomes:
             pass
         elif source not in selected and previous_row is not None:
+            outcomes[source.id] = _Outcome(records=previous, row=previous_row)
+        elif _still_current(source.id, unchanged, snapshots, previous_row):
+            # A 304 for a snapshot whose rows are in the dataset: nothing to re-parse.
+            # (refresh --offline re-parses every snapshot, e.g. after the parser changed.)
+            assert previous_row is not None
             outcomes[source.id] = _Outcome(records=previous, row=previous_row)
         elif source.id in failures:
             outcomes[source.id] = _keep(
@@ -240,6 +265,7 @@ def refresh(manifest: Path, options: RefreshOptions) -> RefreshReport:
                 failures[source.id].removeprefix(f"{source.id}: "),
             )
         else:
+            parsed += 1
             outcomes[source.id] = _parse_source(
                 source, snapshots[source.id], previous, previous_row, options
             )
@@ -253,7 +279,9 @@ def refresh(manifest: Path, options: RefreshOptions) -> RefreshReport:
     if options.verbose:
         state = f"wrote {', '.join(changed)}" if changed else "no file changed"
         print(
-            f"refresh: {len(new_records)} records from {len(sources)} sources; {state}",
+            f"refresh: {len(new_records)} records from {len(sources)} sources "
+            f"({parsed} parsed, {len(unchanged)} unchanged upstream, {len(failures)} failed "
+            f"to fetch); {state}",
             file=sys.stderr,
         )
     return RefreshReport(

@@ -102,6 +102,7 @@ def test_first_refresh_then_revalidation_changes_nothing(
     code, out, err = refresh(manifest)
     assert code == 0, err
     assert content.not_modified == 4
+    assert "(0 parsed, 4 unchanged upstream" in err
     assert out.strip() == "No changes."
     assert "no file changed" in err
     assert tree(tmp_path) == before
