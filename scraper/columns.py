@@ -230,9 +230,12 @@ def map_columns(table: RawTable) -> ColumnMap:
         p = profiles[i]
         named = m is not None and m.field == "http_status"
         weakly = m is not None and m.strength == "weak" and m.field in ("http_status", "code")
-        if not p.filled or "http_status" in taken or p.status_family < 0.8:
+        if not p.filled or "http_status" in taken:
             continue
-        if named or (weakly and p.status >= 0.5):
+        # Named for statuses: mostly statuses, or statuses and families ("5xx", "N/A").
+        if (named and (p.status >= 0.5 or p.status_family >= 0.8)) or (
+            weakly and p.status >= 0.5 and p.status_family >= 0.8
+        ):
             taken["http_status"] = i
             explicit_code = explicit_code or named
 

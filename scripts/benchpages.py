@@ -131,24 +131,17 @@ NOUNS = (
 )
 
 DESCRIPTIONS = (
-    "The {noun} that was sent with the request {cond}.",
-    "The service rejected the request because the {noun} {cond}.",
-    "This error is returned when the {noun} {cond} or when the caller lacks read & write access.",
-    "The request could not be processed: the {noun} {cond}. No resources were changed.",
-    "The {noun} {cond}. The check is made before any other parameter is validated, so other "
-    "errors in the same request may not be reported.",
-    "While validating the request, the server found that the {noun} {cond}; the operation was "
-    "rolled back and can be retried once the cause is fixed.",
+    "The {noun} {cond}.",
+    "The request was rejected: the {noun} {cond}.",
+    "The {noun} {cond}, or the caller lacks read & write access.",
+    "The {noun} {cond}. No resources were changed.",
 )
 
 SOLUTIONS = (
     "Check the {noun} and try again.",
-    "Correct the {noun} as described in the API reference, then send the request again.",
-    "Wait a few minutes and retry. If the error persists, contact technical support with the "
-    "request ID.",
-    "Use a valid {noun}. You can list the valid values with the Describe API of this service.",
-    "Make sure that the {noun} meets the requirements and that your account has the required "
-    "permissions.",
+    "Correct the {noun}, then retry.",
+    "Retry later, or contact support.",
+    "Use a valid {noun}.",
 )
 
 # Per language: (description sentences, solution sentences). Sentences end in a full stop, so
@@ -337,8 +330,7 @@ def expected_rows(
 
 # --- HTML -------------------------------------------------------------------------------------
 
-_WIDTHS = ("12.121212121212121%", "22.22222222222222%", "21.21212121212121%", "24.242424242424242%",
-           "20.2020202020202%")
+_WIDTHS = ("12%", "22%", "21%", "24%", "21%")
 
 
 class _Ids:
@@ -348,19 +340,21 @@ class _Ids:
         self.rng = rng
 
     def __call__(self, prefix: str = "p") -> str:
-        return f"{prefix}{self.rng.getrandbits(64):016x}"
+        return f"{prefix}{self.rng.getrandbits(24):06x}"
 
 
 def _html_cell(tag: str, text_html: str, ids: _Ids, col: int, table_path: str, head: bool) -> str:
     anchor = ids()
-    attrs = f'class="cellrowborder" valign="top" width="{_WIDTHS[col]}"'
     if head:
-        attrs = f'align="left" {attrs} id="{table_path}.1.{col + 1}"'
+        attrs = (
+            f'align="left" class="cellrowborder" valign="top" width="{_WIDTHS[col]}" '
+            f'id="{table_path}.1.{col + 1}"'
+        )
     else:
-        attrs = f'{attrs} headers="{table_path}.1.{col + 1} "'
+        attrs = f'class="cellrowborder" headers="{table_path}.1.{col + 1} "'
     return (
         f'<{tag} {attrs}><p id="{anchor}"><a name="{anchor}"></a><a name="{anchor}"></a>'
-        f"{text_html}</p>\n</{tag}>\n"
+        f"{text_html}</p></{tag}>"
     )
 
 
@@ -378,7 +372,7 @@ def _bold_html(text: str, words: str) -> str:
 def _html_section(part: Section, seed: int) -> Iterator[str]:
     ids = _Ids(random.Random(f"{seed}/ids/{part.index}/{len(part.rows)}"))
     number = part.index + 1
-    table_path = f"mcps1.3.{number}.2.2.6"
+    table_path = f"mcps1.3.{number}.2.6"
     topic = ids("section")
     yield (
         f'<div class="section" id="{topic}"><a name="{topic}"></a><a name="{topic}"></a>'
