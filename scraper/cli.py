@@ -55,7 +55,32 @@ def _build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--product", default="", help="product for the records")
     parse.add_argument("--lang", default="", help="language tag (default: from the page)")
     parse.add_argument(
-        "--max-bytes", type=int, default=None, metavar="N", help="refuse pages larger than N bytes"
+        "--max-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse pages larger than N bytes (default: 64 MiB)",
+    )
+    parse.add_argument(
+        "--max-rows",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse tables with more than N rows (default: 200000)",
+    )
+    parse.add_argument(
+        "--max-columns",
+        type=int,
+        default=None,
+        metavar="N",
+        help="cut table rows at N columns (default: 1000)",
+    )
+    parse.add_argument(
+        "--max-cells",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse tables with more than N cells, spans counted (default: 2000000)",
     )
 
     refresh = commands.add_parser(

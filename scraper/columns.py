@@ -12,7 +12,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from http import HTTPStatus
 from importlib import resources
 
@@ -98,6 +98,7 @@ def _starts_with(text: str, phrase: str) -> bool:
     return len(phrase) == len(text) or text[len(phrase)] == " " or bool(_CJK.match(phrase[-1]))
 
 
+@lru_cache(maxsize=8192)
 def match_header(header: str) -> HeaderMatch | None:
     """The field a header names by its words, or None."""
     vocab = vocabulary()

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from scraper import dataset
 from scraper.errors import ScraperError
+from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, slug
 from scraper.pipeline import parse_page
 from scraper.snapshots import sha256_hex
-
-DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024
 
 
 def _note(message: str) -> None:
@@ -42,8 +42,22 @@ def _read_page(page: str, max_bytes: int) -> bytes:
         ) from None
 
 
+def _limits(args: argparse.Namespace) -> Limits:
+    chosen = {
+        "max_page_bytes": args.max_bytes,
+        "max_rows": args.max_rows,
+        "max_columns": args.max_columns,
+        "max_cells": args.max_cells,
+    }
+    for name, value in chosen.items():
+        if value is not None and value < 1:
+            raise ScraperError(f"--{name.removeprefix('max_').replace('_', '-')}: must be >= 1")
+    return replace(DEFAULT_LIMITS, **{k: v for k, v in chosen.items() if v is not None})
+
+
 def run_parse(args: argparse.Namespace) -> int:
-    max_bytes = args.max_bytes or DEFAULT_MAX_PAGE_BYTES
+    limits = _limits(args)
+    max_bytes = limits.max_page_bytes
     charset = ""
     if _is_url(args.page):
         from scraper.fetch import FetchPolicy, fetch_url
@@ -64,7 +78,13 @@ def run_parse(args: argparse.Namespace) -> int:
         sha256=sha256_hex(body),
     )
     parsed = parse_page(
-        body, info, http_charset=charset, filename=filename, fmt=args.page_format, name=args.page
+        body,
+        info,
+        http_charset=charset,
+        filename=filename,
+        fmt=args.page_format,
+        name=args.page,
+        limits=limits,
     )
     records = parsed.records
     if args.format == "jsonl":
@@ -74,6 +94,8 @@ def run_parse(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(dataset.records_csv(records))
     sys.stdout.flush()
+    for note in parsed.notes[:20]:
+        _note(f"{args.page}: {note}")
     if not records:
         _note(f"{args.page}: no error-code table found ({parsed.tables} tables on the page)")
     else:

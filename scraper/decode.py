@@ -93,7 +93,7 @@ def _looks_binary(text: str) -> bool:
     if not sample:
         return False
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
-    return "\x00" in sample or controls > 0.1 * len(sample)
+    return sample.count("\x00") > 0.01 * len(sample) or controls > 0.1 * len(sample)
 
 
 def declared_charset(data: bytes) -> str:
@@ -142,7 +142,8 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
 def _checked(text: str, codec: str, where: str) -> tuple[str, str]:
     if _looks_binary(text):
         raise DecodeError(f"{where}binary data, not a text page")
-    return text, codec
+    # A stray NUL in a text page carries nothing a reader sees, and no CSV reader takes it.
+    return text.replace("\x00", ""), codec
 
 
 def repair_text(text: str) -> tuple[str, list[str]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from scraper.decode import decode_bytes
+from scraper.errors import ExtractError
 from scraper.extract import extract_tables, sniff_format
 from scraper.extract.html import declared_lang
 from scraper.lang import detect_lang
+from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, normalize_tables
 from scraper.types import Record
 
@@ -28,6 +30,8 @@ class ParsedPage:
     lang: str
     tables: int
     """Tables found on the page, error tables or not."""
+    notes: tuple[str, ...]
+    """What was clamped or cut while reading the page."""
     error_tables: int
     skipped_rows: int
 
@@ -52,16 +56,25 @@ def parse_page(
     filename: str = "",
     fmt: str = "",
     name: str = "",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ParsedPage:
     """Records of every error table of a page. Raises the project's errors on bad input.
 
     `name` is how messages refer to the page (a path or URL); the source id by default.
     """
-    text, encoding = decode_bytes(body, http_charset=http_charset, name=name or page.source)
+    where = name or page.source
+    if len(body) > limits.max_page_bytes:
+        raise ExtractError(
+            f"{where}: page is {len(body)} bytes, over the {limits.max_page_bytes}-byte limit"
+        )
+    text, encoding = decode_bytes(body, http_charset=http_charset, name=where)
     fmt = fmt or sniff_format(text, filename)
     lang = page.lang or normalize_lang(declared_lang(text) if fmt != "markdown" else "")
     lang = lang or detect_lang(text)
-    tables = extract_tables(text, fmt)
+    try:
+        tables = extract_tables(text, fmt, limits)
+    except ExtractError as exc:
+        raise ExtractError(f"{where}: {exc}") from None
     result = normalize_tables(tables, replace(page, lang=lang))
     return ParsedPage(
         records=result.records,
@@ -69,6 +82,7 @@ def parse_page(
         encoding=encoding,
         lang=lang,
         tables=len(tables),
+        notes=tuple(note for table in tables for note in table.notes),
         error_tables=result.error_tables,
         skipped_rows=result.skipped_rows,
     )

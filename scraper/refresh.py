@@ -153,6 +153,8 @@ def _parse_source(
         )
     except ScraperError as exc:
         return _keep(source, previous, previous_row, str(exc).removeprefix(f"{source.id}: "))
+    except Exception as exc:  # a bug must not cost the other sources their refresh
+        return _keep(source, previous, previous_row, f"internal error: {exc.__class__.__name__}")
     records = parsed.records
     if previous and len(records) * 2 < len(previous) and not options.accept_drops:
         return _keep(

@@ -115,6 +115,8 @@ class RawTable:
     """(row, column, steps) for each cell whose mojibake was repaired; row -1 is the header."""
     section_repairs: tuple[str, ...] = ()
     """Repair steps taken on the section's text."""
+    notes: tuple[str, ...] = ()
+    """What was clamped or cut while reading the table, for the user's information."""
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ import html
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 
@@ -240,6 +241,14 @@ class Section:
     rows: tuple[Row, ...]
 
 
+class PageFunction(Protocol):
+    """html_page and markdown_page."""
+
+    def __call__(
+        self, sections: int = 200, rows: int = 50, first: int = 0, seed: int = SEED
+    ) -> str: ...
+
+
 def mojibake(text: str) -> str:
     """Text as a page shows it when its UTF-8 bytes were read as cp1252."""
     return text.encode("utf-8").decode("sloppy-windows-1252")
@@ -303,7 +312,9 @@ def section(index: int, rows: int = 50, seed: int = SEED) -> Section:
     return Section(index=index, title=title, rows=tuple(out))
 
 
-def page_sections(count: int = 200, rows: int = 50, first: int = 0, seed: int = SEED) -> list[Section]:
+def page_sections(
+    count: int = 200, rows: int = 50, first: int = 0, seed: int = SEED
+) -> list[Section]:
     return [section(i, rows, seed) for i in range(first, first + count)]
 
 
@@ -378,9 +389,10 @@ def _html_section(part: Section, seed: int) -> Iterator[str]:
         f'<div class="section" id="{topic}"><a name="{topic}"></a><a name="{topic}"></a>'
         f'<h2 class="sectiontitle">{_escape(part.title)}</h2>\n'
     )
+    service = _escape(part.title.split(" ", 1)[1].removesuffix(" API error codes"))
     yield (
         f'<p id="{ids()}">The following table describes the error codes that the '
-        f"{_escape(part.title.split(' ', 1)[1].removesuffix(' API error codes'))} API returns.</p>\n"
+        f"{service} API returns.</p>\n"
     )
     table_id = ids("table")
     yield (

@@ -6,22 +6,23 @@ from collections.abc import Callable
 
 from scraper.extract import html, markdown
 from scraper.extract.sniff import sniff_format
+from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.types import RawTable
 
-Extractor = Callable[[str], list[RawTable]]
+Extractor = Callable[[str, Limits], list[RawTable]]
 
 # Markdown with HTML blocks is read by the markdown extractor, which hands each HTML table
 # block to the HTML extractor with the markdown heading as its section.
 EXTRACTORS: dict[str, Extractor] = {
     "markdown": markdown.extract_tables,
     "markdown+html": markdown.extract_tables,
-    "html": html.extract_tables,
+    "html": lambda text, limits: html.extract_tables(text, limits=limits),
 }
 
 
-def extract_tables(text: str, fmt: str) -> list[RawTable]:
-    """All tables of a document in document order."""
-    return EXTRACTORS[fmt](text)
+def extract_tables(text: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]:
+    """All tables of a document in document order. Raises ExtractError past a limit."""
+    return EXTRACTORS[fmt](text, limits)
 
 
 __all__ = ["EXTRACTORS", "extract_tables", "sniff_format"]

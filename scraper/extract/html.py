@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
+from scraper.errors import ExtractError
 from scraper.extract.text import Steps, collapse, reader_heading, reader_text
+from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.types import RawTable
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -57,10 +59,6 @@ _BLOCK_TAGS = frozenset(
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
 
-# Span values beyond these are junk or hostile; a browser clamps them the same way.
-MAX_COLSPAN = 1000
-MAX_ROWSPAN = 65534
-
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 
@@ -107,15 +105,19 @@ def element_raw_text(element: etree._Element, skip_tables: bool = True) -> str:
     return "".join(parts)
 
 
-def _span(value: str | None, limit: int) -> int:
+def _span(value: str | None, limit: int, notes: list[str], table: int) -> int:
     """A span attribute as a browser reads it: leading digits, at least 1, at most limit."""
     if not value:
         return 1
     match = _LEADING_DIGITS.match(value)
     if not match:
         return 1
-    number = int(match.group(1)[:7])
-    return min(max(number, 1), limit)
+    digits = match.group(1)
+    number = int(digits[:9])
+    if len(digits) > 9 or number > limit:
+        notes.append(f"table {table}: span {digits[:12]} clamped to {limit}")
+        return limit
+    return max(number, 1)
 
 
 def _own_rows(table: etree._Element) -> list[etree._Element]:
@@ -143,10 +145,15 @@ class _GridRow:
     line: int
 
 
-def _grid(table: etree._Element) -> list[_GridRow]:
+def _grid(table: etree._Element, number: int, limits: Limits, notes: list[str]) -> list[_GridRow]:
     rows = _own_rows(table)
+    if len(rows) > limits.max_rows:
+        raise ExtractError(
+            f"table {number} has {len(rows)} rows, over the limit of {limits.max_rows}"
+        )
     pending: dict[int, tuple[int, str, Steps]] = {}
     grid: list[_GridRow] = []
+    total = 0
     for index, tr in enumerate(rows):
         cells = [c for c in tr if c.tag in ("td", "th")]
         out: list[str] = []
@@ -154,9 +161,12 @@ def _grid(table: etree._Element) -> list[_GridRow]:
         has_spans = False
         whole = False
         col = 0
+        # Cells spanned down from rows above sit at known columns: past the last of them and
+        # the row's own cells, the row is complete.
+        last_pending = max(pending, default=-1)
         queue = iter(cells)
         cell = next(queue, None)
-        while cell is not None or any(c >= col for c in pending):
+        while (cell is not None or col <= last_pending) and col < limits.max_columns:
             if col in pending:
                 left, text, steps = pending[col]
                 out.append(text)
@@ -173,19 +183,28 @@ def _grid(table: etree._Element) -> list[_GridRow]:
                 col += 1
                 continue
             text, steps = reader_text(element_raw_text(cell))
-            colspan = _span(cell.get("colspan"), MAX_COLSPAN)
-            rowspan = _span(cell.get("rowspan"), MAX_ROWSPAN)
+            colspan = _span(cell.get("colspan"), limits.max_colspan, notes, number)
+            rowspan = _span(cell.get("rowspan"), limits.max_rowspan, notes, number)
             rowspan = min(rowspan, len(rows) - index)
             has_spans = has_spans or colspan > 1 or rowspan > 1
             if len(cells) == 1 and colspan > 1 and not pending:
                 whole = True
-            for _ in range(colspan):
+            for _ in range(min(colspan, limits.max_columns - col)):
                 out.append(text)
                 repairs.append(steps)
                 if rowspan > 1:
                     pending[col] = (rowspan - 1, text, steps)
                 col += 1
             cell = next(queue, None)
+        if col >= limits.max_columns and (cell is not None or col <= last_pending):
+            notes.append(f"table {number}: row {index + 1} cut at {limits.max_columns} columns")
+            for stale in [c for c in pending if c >= limits.max_columns]:
+                del pending[stale]
+        total += len(out)
+        if total > limits.max_cells:
+            raise ExtractError(
+                f"table {number} has over {limits.max_cells} cells (spans counted), over the limit"
+            )
         parent = tr.getparent()
         grid.append(
             _GridRow(
@@ -250,8 +269,10 @@ def table_from_element(
     headings: tuple[str, ...],
     number: int,
     line_offset: int,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RawTable | None:
-    grid = _grid(table)
+    notes: list[str] = []
+    grid = _grid(table, number, limits, notes)
     if not grid:
         return None
     width = max(len(row.cells) for row in grid)
@@ -286,6 +307,7 @@ def table_from_element(
         row_locators=tuple(locators),
         caption=_caption(table),
         group_titles=tuple(groups),
+        notes=tuple(dict.fromkeys(notes)),
     )
 
 
@@ -295,6 +317,7 @@ def extract_tables(
     headings: tuple[str, ...] = (),
     line_offset: int = 0,
     first_number: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[RawTable]:
     """Every table of an HTML page or fragment, in document order.
 
@@ -319,9 +342,10 @@ def extract_tables(
             levels.append(level)
             outline.append(current[0])
             continue
-        table = table_from_element(
-            element, current, tuple(outline), first_number + len(tables), line_offset
-        )
+        number = first_number + len(tables)
+        if number > limits.max_tables:
+            raise ExtractError(f"over {limits.max_tables} tables on the page, over the limit")
+        table = table_from_element(element, current, tuple(outline), number, line_offset, limits)
         if table is not None:
             tables.append(table)
     return tables

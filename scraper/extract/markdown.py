@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scraper.errors import ExtractError
 from scraper.extract import html
 from scraper.extract.inline import inline_raw_text, inline_text
 from scraper.extract.sniff import strip_front_matter
 from scraper.extract.text import Steps, reader_heading, reader_text
+from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.types import RawTable
 
 _FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
@@ -29,13 +31,14 @@ _BOLD_CAPTION = re.compile(r"^\s*(\*\*|__)")
 _SENTENCE_END = tuple(".。:：!?！？,，;；")
 
 
-def _split_row(line: str) -> list[str]:
+def _split_row(line: str, max_cells: int) -> list[str]:
     body = line.strip()
     if body.startswith("|"):
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
-    return [cell.replace("\\|", "|") for cell in _UNESCAPED_PIPE.split(body)]
+    cells = _UNESCAPED_PIPE.split(body, maxsplit=max_cells)[:max_cells]
+    return [cell.replace("\\|", "|") for cell in cells]
 
 
 def _is_delimiter(cells: list[str]) -> bool:
@@ -76,7 +79,7 @@ def _column_kinds(rows: list[list[str]], width: int) -> list[str]:
     return kinds
 
 
-def _fit_rows(rows: list[list[str]], width: int) -> list[list[str]]:
+def _fit_rows(rows: list[list[str]], width: int) -> tuple[list[list[str]], list[int]]:
     """Give every row the header's width.
 
     Surplus cells are dropped and missing ones are empty, as GFM reads them, except a short row
@@ -85,19 +88,23 @@ def _fit_rows(rows: list[list[str]], width: int) -> list[list[str]]:
     """
     kinds = _column_kinds(rows, width)
     fitted: list[list[str]] = []
+    shifts: list[int] = []
     for row in rows:
+        shift = 0
         if len(row) > width:
             row = row[:width]
         elif len(row) < width:
-            shift = width - len(row)
+            missing = width - len(row)
             left = sum(_cell_kind(c) == kinds[i] for i, c in enumerate(row) if c)
-            right = sum(_cell_kind(c) == kinds[i + shift] for i, c in enumerate(row) if c)
+            right = sum(_cell_kind(c) == kinds[i + missing] for i, c in enumerate(row) if c)
             if fitted and right > left:
-                row = fitted[-1][:shift] + row
+                row = fitted[-1][:missing] + row
+                shift = missing
             else:
-                row = row + [""] * shift
+                row = row + [""] * missing
         fitted.append(row)
-    return fitted
+        shifts.append(shift)
+    return fitted, shifts
 
 
 def _title_like(line: str) -> bool:
@@ -115,6 +122,7 @@ class _Scanner:
     lines: list[str]
     offset: int
     """Lines removed before `lines` (front matter), for line numbers in locators."""
+    limits: Limits = DEFAULT_LIMITS
     tables: list[RawTable] = field(default_factory=list)
     title_lines: list[tuple[str, Steps]] = field(default_factory=list)
     """Per table, the short title line above it (used when the page has no headings)."""
@@ -223,6 +231,7 @@ class _Scanner:
             headings=headings,
             line_offset=self.offset + start,
             first_number=len(self.tables) + 1,
+            limits=self.limits,
         )
         caption = self.caption()
         for table in found:
@@ -235,46 +244,58 @@ class _Scanner:
 
     _pipe_end: int = 0
 
+    def _row_text(self, index: int) -> str | None:
+        """The content of a line that can be a pipe-table row, without its containers."""
+        if index >= len(self.lines):
+            return None
+        line = self.lines[index]
+        content = _strip_container(line)
+        if "|" not in content or not content.strip() or _FENCE.match(line):
+            return None
+        return content
+
     def _pipe_table(self, start: int) -> bool:
-        """Read a pipe table starting at `start`; False when the lines are not a table."""
-        lines = self.lines
-        end = start
-        rows: list[list[str]] = []
-        numbers: list[int] = []
-        while end < len(lines):
-            content = _strip_container(lines[end])
-            if "|" not in content or not content.strip() or _FENCE.match(lines[end]):
-                break
-            rows.append(_split_row(content))
-            numbers.append(end)
+        """Read a pipe table starting at `start`; False when the lines are not a table.
+
+        Whether a table starts here is decided by its first two lines alone, so that a long
+        run of lines with pipes that is not a table costs one pass.
+        """
+        limits = self.limits
+        first, second = self._row_text(start), self._row_text(start + 1)
+        if first is None or second is None:
+            return False
+        header_cells_raw = _split_row(first, limits.max_line_cells)
+        has_delimiter = _is_delimiter(_split_row(second, limits.max_line_cells))
+        if not has_delimiter and not (
+            first.lstrip().startswith("|") and len(header_cells_raw) >= 2
+        ):
+            return False
+        end = start + (2 if has_delimiter else 1)
+        kept: list[tuple[list[str], int]] = []
+        while (content := self._row_text(end)) is not None:
+            row = _split_row(content, limits.max_line_cells)
+            # A delimiter row further down (a second header) is dropped, not read as data.
+            if not _is_delimiter(row):
+                kept.append((row, end))
+                if len(kept) > limits.max_rows:
+                    raise ExtractError(
+                        f"table at line {self.offset + start + 1} has over {limits.max_rows} "
+                        "rows, over the limit"
+                    )
             end += 1
-        if len(rows) < 2:
-            return False
-        header_line = _strip_container(lines[start]).lstrip()
-        if _is_delimiter(rows[1]):
-            body, body_numbers = rows[2:], numbers[2:]
-        elif header_line.startswith("|") and len(rows[0]) >= 2:
-            body, body_numbers = rows[1:], numbers[1:]
-        else:
-            return False
-        # A delimiter row further down (a second header) is dropped, not read as data.
-        kept = [
-            (row, n) for row, n in zip(body, body_numbers, strict=True) if not _is_delimiter(row)
-        ]
-        width = len(rows[0])
-        header_cells = [reader_text(inline_raw_text(cell)) for cell in rows[0]]
-        cells = [[reader_text(inline_raw_text(cell)) for cell in row] for row, _ in kept]
-        fitted = _fit_rows([[text for text, _ in row] for row in cells], width)
+        width = min(len(header_cells_raw), limits.max_columns)
+        header_cells = [reader_text(inline_raw_text(cell)) for cell in header_cells_raw[:width]]
+        cells = [[reader_text(inline_raw_text(cell)) for cell in row[:width]] for row, _ in kept]
+        fitted, shifts = _fit_rows([[text for text, _ in row] for row in cells], width)
         repairs: list[tuple[int, int, Steps]] = [
             (-1, col, steps) for col, (_, steps) in enumerate(header_cells) if steps
         ]
-        for index, row in enumerate(cells):
+        for index, row_cells in enumerate(cells):
             # A flattened row's cells sit at the end of the fitted row.
-            shift = (
-                max(width - len(row), 0) if fitted[index][-len(row) :] == [t for t, _ in row] else 0
-            )
             repairs.extend(
-                (index, col + shift, steps) for col, (_, steps) in enumerate(row[:width]) if steps
+                (index, col + shifts[index], steps)
+                for col, (_, steps) in enumerate(row_cells)
+                if steps
             )
         section, headings = self.context()
         self.tables.append(
@@ -291,6 +312,8 @@ class _Scanner:
                 group_titles=tuple("" for _ in kept),
             )
         )
+        if len(self.tables) > limits.max_tables:
+            raise ExtractError(f"over {limits.max_tables} tables on the page, over the limit")
         self.title_lines.append(self.title_line())
         self.paragraph = []
         self._pipe_end = end
@@ -312,11 +335,11 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def extract_tables(text: str) -> list[RawTable]:
+def extract_tables(text: str, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]:
     """Every pipe table and HTML table of a markdown page, in document order."""
     body = strip_front_matter(text)
     offset = text[: len(text) - len(body)].count("\n")
-    scanner = _Scanner(lines=_lines(body), offset=offset)
+    scanner = _Scanner(lines=_lines(body), offset=offset, limits=limits)
     scanner.scan()
     if scanner.has_headings:
         return scanner.tables
