@@ -183,6 +183,11 @@ def _build_parser() -> argparse.ArgumentParser:
         default=Path("normalized"),
         help="the dataset folder (default: ./normalized)",
     )
+    validate.add_argument(
+        "--frictionless",
+        action="store_true",
+        help="also run the Frictionless validator on datapackage.json (slow on large cells)",
+    )
     return parser
 
 

@@ -157,7 +157,7 @@ def run_diff(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     from scraper.validate import validate_dataset
 
-    problems = validate_dataset(args.folder)
+    problems = validate_dataset(args.folder, frictionless=args.frictionless)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

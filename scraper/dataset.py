@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -33,6 +34,9 @@ SOURCE_FIELDS: tuple[str, ...] = (
 )
 
 DATASET_FILES = ("errors.csv", "errors.json", "sources.csv", "datapackage.json")
+
+# Dataset cells can be longer than the csv module's default 128 KiB field limit.
+csv.field_size_limit(sys.maxsize)
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ import io
 import json
 import re
 import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -35,6 +36,9 @@ CONTENT_FIELDS = ("source", "http_status", "code", "title", "message", "descript
 
 # JSON-valued columns and the text of their empty value: a CSV writer may leave the cell blank.
 _JSON_FIELDS = {"extra": "{}", "repairs": "[]"}
+
+# Dataset cells can be longer than the csv module's default 128 KiB field limit.
+csv.field_size_limit(sys.maxsize)
 
 
 class Change(NamedTuple):

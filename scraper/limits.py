@@ -23,6 +23,8 @@ class Limits:
     max_rowspan: int = 65_534
     max_line_cells: int = 10_000
     """Cells of one pipe-table line."""
+    max_cell_chars: int = 100_000
+    """Characters of one cell; a longer cell is cut there (and noted)."""
 
 
 DEFAULT_LIMITS = Limits()

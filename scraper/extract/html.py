@@ -182,7 +182,10 @@ def _grid(table: etree._Element, number: int, limits: Limits, notes: list[str]) 
                 repairs.append(())
                 col += 1
                 continue
-            text, steps = reader_text(element_raw_text(cell))
+            raw = element_raw_text(cell)
+            if len(raw) > limits.max_cell_chars:
+                notes.append(f"table {number}: a cell cut at {limits.max_cell_chars} characters")
+            text, steps = reader_text(raw, limits.max_cell_chars)
             colspan = _span(cell.get("colspan"), limits.max_colspan, notes, number)
             rowspan = _span(cell.get("rowspan"), limits.max_rowspan, notes, number)
             rowspan = min(rowspan, len(rows) - index)

@@ -284,8 +284,16 @@ class _Scanner:
                     )
             end += 1
         width = min(len(header_cells_raw), limits.max_columns)
-        header_cells = [reader_text(inline_raw_text(cell)) for cell in header_cells_raw[:width]]
-        cells = [[reader_text(inline_raw_text(cell)) for cell in row[:width]] for row, _ in kept]
+        cap = limits.max_cell_chars
+        notes = []
+        if any(len(c) > cap for row, _ in kept for c in row[:width]):
+            notes.append(f"table at line {self.offset + start + 1}: a cell cut at {cap} characters")
+        header_cells = [
+            reader_text(inline_raw_text(c[:cap]), cap) for c in header_cells_raw[:width]
+        ]
+        cells = [
+            [reader_text(inline_raw_text(c[:cap]), cap) for c in row[:width]] for row, _ in kept
+        ]
         fitted, shifts = _fit_rows([[text for text, _ in row] for row in cells], width)
         repairs: list[tuple[int, int, Steps]] = [
             (-1, col, steps) for col, (_, steps) in enumerate(header_cells) if steps
@@ -310,6 +318,7 @@ class _Scanner:
                 row_locators=tuple(f"line {self.offset + n + 1}" for _, n in kept),
                 caption=self.caption(),
                 group_titles=tuple("" for _ in kept),
+                notes=tuple(notes),
             )
         )
         if len(self.tables) > limits.max_tables:

@@ -17,12 +17,15 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def reader_text(raw: str) -> tuple[str, Steps]:
+def reader_text(raw: str, max_chars: int = 0) -> tuple[str, Steps]:
     """A cell's text as a reader sees it, mojibake undone, and the repair steps taken.
 
     Repair comes before whitespace is collapsed: mojibake often holds a no-break space (byte
-    A0 read as cp1252), which collapsing would turn into a plain space beyond repair.
+    A0 read as cp1252), which collapsing would turn into a plain space beyond repair. With
+    `max_chars`, longer text is cut there first (the caller notes it).
     """
+    if max_chars and len(raw) > max_chars:
+        raw = raw[:max_chars]
     if raw.isascii():
         return collapse(raw), ()
     repaired, steps = repair_text(raw)
