@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from http import HTTPStatus
@@ -22,6 +21,7 @@ _PUNCT = re.compile(r"[\s\u2026.:;,!?*_`'\"“”‘’()\[\]{}<>/\\|#\-–—=+
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _STATUS = re.compile(r"^([1-5]\d\d)(?!\d)(?!\s*[-–~]\s*\d)(.*)$", re.DOTALL)
 _STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d|N/?A|-|—)$")
+_NUMERIC = re.compile(r"^-?\d+$")
 _RANGE = re.compile(r"^\S+\s*[-–~]\s*\S+$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CODE_LIKE = re.compile(r"^[^\s]{1,80}$")
@@ -143,11 +143,17 @@ def is_status_family(cell: str) -> bool:
 
 
 def _is_reason(cell: str) -> bool:
+    if len(cell) > 60:
+        return False
     phrases = _reason_phrases()
-    if fold(cell) in phrases:
+    if cell.lower() in phrases:
         return True
-    inner = _PAREN.findall(cell)
-    return any(fold(part) in phrases for part in inner)
+    if "(" in cell or "（" in cell:
+        return any(fold(part) in phrases for part in _PAREN.findall(cell))
+    # A reason phrase is a few words with no sentence punctuation.
+    if cell.count(" ") > 5 or cell.endswith((".", "。", "!", ":")):
+        return False
+    return fold(cell) in phrases
 
 
 @dataclass(slots=True)
@@ -164,28 +170,47 @@ class ColumnProfile:
     cjk: float = 0.0
 
 
-# A cell longer than this is prose: its head tells its shape as well as the whole would.
-_PROFILE_CHARS = 1000
+# A column's shape is read from at most this many of its cells, spread over the column.
+_SAMPLE = 32
+# Longer cells are prose: no code, status or reason phrase is that long.
+_SHORT = 80
 
 
 def profile(values: list[str]) -> ColumnProfile:
-    cells = [v[:_PROFILE_CHARS] for v in values if v]
+    cells = [v for v in values if v]
+    filled = len(cells)
     if not cells:
         return ColumnProfile()
+    if filled > _SAMPLE:
+        step = filled / _SAMPLE
+        cells = [cells[int(i * step)] for i in range(_SAMPLE)]
+    status = family = code_like = errorish = numeric = reason = cjk = 0
+    for cell in cells:
+        has_cjk = not cell.isascii() and _CJK.search(cell[:1000]) is not None
+        cjk += has_cjk
+        if len(cell) > _SHORT:
+            continue
+        if cell[0].isdigit() and parse_status(cell)[0] is not None:
+            status += 1
+            family += 1
+        elif _STATUS_FAMILY.match(cell):
+            family += 1
+        if not has_cjk and _CODE_LIKE.match(cell):
+            code_like += 1
+            numeric += _NUMERIC.match(cell) is not None
+        if " " not in cell or cell.count(" ") < 3:
+            errorish += _ERRORISH_VALUE.search(cell.replace(" ", "")) is not None
+        reason += _is_reason(cell)
     n = len(cells)
-
-    def share(test: Callable[[str], object]) -> float:
-        return sum(1 for c in cells if test(c)) / n
-
     return ColumnProfile(
-        filled=n,
-        status=share(lambda c: parse_status(c)[0] is not None),
-        status_family=share(lambda c: parse_status(c)[0] is not None or _STATUS_FAMILY.match(c)),
-        code_like=share(lambda c: _CODE_LIKE.match(c) and not _CJK.search(c)),
-        errorish=share(lambda c: _ERRORISH_VALUE.search(c.replace(" ", ""))),
-        numeric=share(lambda c: re.match(r"^-?\d+$", c)),
-        reason=share(_is_reason),
-        cjk=share(lambda c: _CJK.search(c)),
+        filled=filled,
+        status=status / n,
+        status_family=family / n,
+        code_like=code_like / n,
+        errorish=errorish / n,
+        numeric=numeric / n,
+        reason=reason / n,
+        cjk=cjk / n,
     )
 
 

@@ -146,9 +146,18 @@ def _checked(text: str, codec: str, where: str) -> tuple[str, str]:
     return text.replace("\x00", ""), codec
 
 
+# UTF-8 decoded as any of the single-byte encodings ftfy knows (latin-1, cp1252, cp1251,
+# cp1250, iso-8859-2, MacRoman, cp437) leaves characters from their upper halves; text with
+# none of them has no mojibake to repair, and is not handed to ftfy at all.
+_MOJIBAKE_HINT = re.compile(
+    "[\u0080-\u024f\u0384-\u03ce\u0400-\u045f\u0490\u0491\u02c6-\u02dd"
+    "\u2010-\u2122\u2202-\u2265\u2500-\u25a0\uf8ff\ufb01\ufb02\ud800-\udfff]"
+)
+
+
 def repair_text(text: str) -> tuple[str, list[str]]:
     """Undo mojibake in one piece of text. Returns (text, steps) where steps can be replayed."""
-    if text.isascii():
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
         return text, []
     fixed, explanation = ftfy.fix_and_explain(text, config=_FAITHFUL)
     if fixed == text or not explanation:

@@ -25,6 +25,8 @@ class Limits:
     """Cells of one pipe-table line."""
     max_cell_chars: int = 100_000
     """Characters of one cell; a longer cell is cut there (and noted)."""
+    max_depth: int = 2_000
+    """Start tags in a row with no end tag between them: a page nested deeper is refused."""
 
 
 DEFAULT_LIMITS = Limits()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 # The record's fields, in the order of the published CSV.
@@ -142,4 +143,7 @@ class Record:
     extra: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in RECORD_FIELDS}
+        return dict(zip(RECORD_FIELDS, _record_values(self), strict=True))
+
+
+_record_values = attrgetter(*RECORD_FIELDS)

@@ -1,12 +1,19 @@
-"""HTML tables: header detection, rowspan/colspan, sections from the headings above each table."""
+"""HTML tables: header detection, rowspan/colspan, sections from the headings above each table.
+
+Pages are parsed with lexbor (selectolax), an HTML5 parser: it builds the tree a browser
+builds, resolves no external entities and fetches nothing, and holds deep nesting without
+recursion limits.
+"""
 
 from __future__ import annotations
 
+import html as html_entities
 import re
+from array import array
 from dataclasses import dataclass
+from itertools import accumulate
 
-from lxml import etree
-from lxml import html as lxml_html
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.errors import ExtractError
 from scraper.extract.text import Steps, collapse, reader_heading, reader_text
@@ -16,93 +23,53 @@ from scraper.types import RawTable
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 # Elements that a browser lays out as blocks: their edges separate words.
-_BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "caption",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
+_BLOCK = (
+    "address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|footer|form|"
+    "h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul"
 )
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
-
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_ANY_TAG = r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK})\b{_ANY_TAG}", re.IGNORECASE)
+_TAG = re.compile(rf"<{_ANY_TAG}")
+_HIDDEN = re.compile(
+    r"<!--.*?-->|<(script|style|template|noscript|title)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+_TABLE_START = re.compile(r"<table[\s>/]", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 
-_PARSER = lxml_html.HTMLParser(
-    remove_comments=True, remove_pis=True, no_network=True, recover=True, default_doctype=False
-)
+
+def markup_text(markup: str) -> str:
+    """The text of serialized HTML: block edges and <br> as spaces, entities decoded."""
+    if "<" not in markup and "&" not in markup:
+        return markup
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", _HIDDEN.sub("", markup)))
+    return html_entities.unescape(text) if "&" in text else text
 
 
-def parse_html(text: str) -> etree._Element | None:
-    """Parse a page or fragment; None when there is nothing to parse."""
-    text = _XML_DECLARATION.sub("", text, count=1)
-    if not text.strip():
-        return None
-    try:
-        return lxml_html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
+def node_raw_text(node: LexborNode) -> str:
+    """What a reader sees of an element, whitespace not yet collapsed; nested tables left out."""
+    child = node.child
+    if child is None:
+        return ""
+    if child.next is None and child.is_text_node:
+        return child.text_content or ""
+    # With at most one text node that is not blank, no element boundary can separate two
+    # words: lexbor's own text is then what a reader sees (the common, fast case).
+    joined = node.text(deep=True, separator="\x00", strip=False)
+    if sum(1 for part in joined.split("\x00") if part and not part.isspace()) <= 1:
+        return joined.replace("\x00", "")
+    inner = node.inner_html or ""
+    if _TABLE_START.search(inner):
+        # A table inside the cell is a table of its own, not part of this cell's text.
+        copy = node.clone()
+        for nested in copy.css("table"):
+            nested.decompose()
+        inner = copy.inner_html or ""
+    return markup_text(inner)
 
 
-def element_text(element: etree._Element, skip_tables: bool = True) -> str:
-    """What a reader sees of an element: block edges and <br> as spaces, markup dropped."""
-    return collapse(element_raw_text(element, skip_tables))
-
-
-def element_raw_text(element: etree._Element, skip_tables: bool = True) -> str:
-    """An element's text with block edges as spaces, whitespace not yet collapsed."""
-    parts: list[str] = []
-    walker = etree.iterwalk(element, events=("start", "end"))
-    for event, node in walker:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if event == "start":
-            if tag in _SKIP_TAGS or (skip_tables and tag == "table" and node is not element):
-                walker.skip_subtree()
-                continue
-            if tag in _BLOCK_TAGS:
-                parts.append(" ")
-            if node.text and tag:
-                parts.append(node.text)
-        else:
-            if tag in _BLOCK_TAGS:
-                parts.append(" ")
-            if node.tail and node is not element:
-                parts.append(node.tail)
-    return "".join(parts)
+def node_text(node: LexborNode) -> str:
+    return collapse(node_raw_text(node))
 
 
 def _span(value: str | None, limit: int, notes: list[str], table: int) -> int:
@@ -120,13 +87,15 @@ def _span(value: str | None, limit: int, notes: list[str], table: int) -> int:
     return max(number, 1)
 
 
-def _own_rows(table: etree._Element) -> list[etree._Element]:
-    rows: list[etree._Element] = []
-    for child in table:
-        if child.tag == "tr":
-            rows.append(child)
-        elif child.tag in ("thead", "tbody", "tfoot"):
-            rows.extend(row for row in child if row.tag == "tr")
+def _own_rows(table: LexborNode) -> list[tuple[LexborNode, bool]]:
+    """The table's rows, not those of tables nested in it, each with: is it in <thead>?"""
+    rows: list[tuple[LexborNode, bool]] = []
+    for child in table.iter():
+        tag = child.tag
+        if tag == "tr":
+            rows.append((child, False))
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend((row, tag == "thead") for row in child.iter() if row.tag == "tr")
     return rows
 
 
@@ -142,10 +111,9 @@ class _GridRow:
     """One cell whose colspan covers the table: a title for the rows below."""
     has_spans: bool
     in_thead: bool
-    line: int
 
 
-def _grid(table: etree._Element, number: int, limits: Limits, notes: list[str]) -> list[_GridRow]:
+def _grid(table: LexborNode, number: int, limits: Limits, notes: list[str]) -> list[_GridRow]:
     rows = _own_rows(table)
     if len(rows) > limits.max_rows:
         raise ExtractError(
@@ -154,8 +122,10 @@ def _grid(table: etree._Element, number: int, limits: Limits, notes: list[str]) 
     pending: dict[int, tuple[int, str, Steps]] = {}
     grid: list[_GridRow] = []
     total = 0
-    for index, tr in enumerate(rows):
-        cells = [c for c in tr if c.tag in ("td", "th")]
+    cap = limits.max_cell_chars
+    spanned = {node.mem_id for node in table.css("[colspan], [rowspan]")}
+    for index, (tr, in_thead) in enumerate(rows):
+        cells = [c for c in tr.iter() if c.tag in ("td", "th")]
         out: list[str] = []
         repairs: list[Steps] = []
         has_spans = False
@@ -182,12 +152,13 @@ def _grid(table: etree._Element, number: int, limits: Limits, notes: list[str]) 
                 repairs.append(())
                 col += 1
                 continue
-            raw = element_raw_text(cell)
-            if len(raw) > limits.max_cell_chars:
-                notes.append(f"table {number}: a cell cut at {limits.max_cell_chars} characters")
-            text, steps = reader_text(raw, limits.max_cell_chars)
-            colspan = _span(cell.get("colspan"), limits.max_colspan, notes, number)
-            rowspan = _span(cell.get("rowspan"), limits.max_rowspan, notes, number)
+            raw = node_raw_text(cell)
+            if len(raw) > cap:
+                notes.append(f"table {number}: a cell cut at {cap} characters")
+            text, steps = reader_text(raw, cap)
+            attributes = cell.attributes if cell.mem_id in spanned else {}
+            colspan = _span(attributes.get("colspan"), limits.max_colspan, notes, number)
+            rowspan = _span(attributes.get("rowspan"), limits.max_rowspan, notes, number)
             rowspan = min(rowspan, len(rows) - index)
             has_spans = has_spans or colspan > 1 or rowspan > 1
             if len(cells) == 1 and colspan > 1 and not pending:
@@ -208,7 +179,6 @@ def _grid(table: etree._Element, number: int, limits: Limits, notes: list[str]) 
             raise ExtractError(
                 f"table {number} has over {limits.max_cells} cells (spans counted), over the limit"
             )
-        parent = tr.getparent()
         grid.append(
             _GridRow(
                 cells=out,
@@ -217,8 +187,7 @@ def _grid(table: etree._Element, number: int, limits: Limits, notes: list[str]) 
                 own_cells=len(cells),
                 spans_whole_width=whole,
                 has_spans=has_spans,
-                in_thead=parent is not None and parent.tag == "thead",
-                line=tr.sourceline or 0,
+                in_thead=in_thead,
             )
         )
     return grid
@@ -256,24 +225,30 @@ def _join_header(rows: list[list[str]], width: int) -> tuple[str, ...]:
     return tuple(header)
 
 
-def _caption(table: etree._Element) -> str:
-    for child in table:
+def _caption(table: LexborNode) -> str:
+    for child in table.iter():
         if child.tag == "caption":
-            return element_text(child)
-    previous = table.getprevious()
-    if previous is not None and previous.tag == "p" and "title" in (previous.get("class") or ""):
-        return element_text(previous)
+            return node_text(child)
+    previous = table.prev
+    while (
+        previous is not None and previous.is_text_node and not (previous.text_content or "").strip()
+    ):
+        previous = previous.prev
+    if previous is not None and previous.tag == "p":
+        if "title" in (previous.attributes.get("class") or "").split():
+            return node_text(previous)
     return ""
 
 
-def table_from_element(
-    table: etree._Element,
+def table_from_node(
+    table: LexborNode,
     section: tuple[str, Steps],
     headings: tuple[str, ...],
     number: int,
-    line_offset: int,
+    where: str,
     limits: Limits = DEFAULT_LIMITS,
 ) -> RawTable | None:
+    """One table as text cells. `where` says where the table starts ("line 12", "")."""
     notes: list[str] = []
     grid = _grid(table, number, limits, notes)
     if not grid:
@@ -288,6 +263,7 @@ def table_from_element(
     locators: list[str] = []
     groups: list[str] = []
     group = ""
+    prefix = f"{where} " if where else ""
     for index, row in enumerate(grid[n_header:], start=n_header):
         if row.spans_whole_width and width > 1:
             group = row.cells[0]
@@ -296,22 +272,73 @@ def table_from_element(
             (len(rows), col, steps) for col, steps in enumerate(row.repairs) if steps
         )
         rows.append(tuple(row.cells + [""] * (width - len(row.cells))))
-        locators.append(f"table {number} row {index + 1} line {row.line + line_offset}")
+        locators.append(f"{prefix}table {number} row {index + 1}")
         groups.append(group)
-    first_line = (table.sourceline or 0) + line_offset
     return RawTable(
         header=header,
         rows=tuple(rows),
         section=section[0],
         section_repairs=section[1],
         cell_repairs=tuple(cell_repairs),
-        locator=f"table {number} line {first_line}",
+        locator=f"{prefix}table {number}",
         headings=headings,
         row_locators=tuple(locators),
         caption=_caption(table),
         group_titles=tuple(groups),
         notes=tuple(dict.fromkeys(notes)),
     )
+
+
+_VOID_OR_IMPLIED = re.compile(
+    r"<(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr|param)\b[^>]*>"
+    r"|</?(?:p|li|dt|dd|option|optgroup|tr|td|th|tbody|thead|tfoot|colgroup|caption|rb|rt|rp"
+    r"|html|head|body)\b[^>]*>|<[!?][^>]*>|<[^<>]*/>",
+    re.IGNORECASE,
+)
+_END_TAG = re.compile(r"</[^>]*>")
+_START_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_NOT_A_MARK = re.compile(r"[^\x01\x02]+")
+_MARK_STEPS = bytes.maketrans(b"\x01\x02", b"\xff\x01")
+_CHUNK = 65_536
+
+
+def _nesting_depth(text: str) -> int:
+    """How deep elements nest, not counting void elements and those whose end is implied."""
+    marks = _END_TAG.sub("\x01", _VOID_OR_IMPLIED.sub("", text))
+    marks = _NOT_A_MARK.sub("", _START_TAG.sub("\x02", marks))
+    if not marks:
+        return 0
+    return max(accumulate(array("b", marks.encode("ascii").translate(_MARK_STEPS))))
+
+
+def _check_depth(text: str, max_depth: int) -> None:
+    """Refuse a page whose elements nest more than `max_depth` deep.
+
+    An HTML5 tree builder checks the stack of open elements at every tag, so nesting
+    thousands deep costs quadratic time. Counting "<" and "</" chunk by chunk bounds the depth
+    from above at no real cost; only a page that may be that deep is measured exactly.
+    """
+    bound = running = 0
+    for start in range(0, len(text), _CHUNK):
+        chunk = text[start : start + _CHUNK]
+        ends = chunk.count("</")
+        starts = chunk.count("<") - ends
+        bound = max(bound, running + starts)
+        running += starts - ends
+    if bound > max_depth and _nesting_depth(text) > max_depth:
+        raise ExtractError(f"elements nested more than {max_depth} deep, over the limit")
+
+
+def _table_lines(text: str, line_offset: int) -> list[int]:
+    """The line each <table> start tag is on, in document order (comments left out)."""
+    lines: list[int] = []
+    line, position = 1 + line_offset, 0
+    visible = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    for match in _TABLE_START.finditer(visible):
+        line += visible.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return lines
 
 
 def extract_tables(
@@ -328,27 +355,39 @@ def extract_tables(
     until a heading inside the fragment replaces them. `line_offset` maps fragment lines to the
     enclosing document's lines.
     """
-    root = parse_html(text)
+    if not text.strip():
+        return []
+    _check_depth(text, limits.max_depth)
+    root = LexborHTMLParser(text).root
     if root is None:
         return []
     outline: list[str] = list(headings)
     levels: list[int] = [0] * len(outline)
     current = section
+    found = root.css("table, h1, h2, h3, h4, h5, h6")
+    table_count = sum(1 for node in found if node.tag == "table")
+    lines = _table_lines(text, line_offset)
+    if len(lines) != table_count:
+        lines = []  # tables the parser made up, or hid: line numbers would mislead
     tables: list[RawTable] = []
-    for element in root.iter("table", *HEADING_TAGS):
-        level = HEADING_TAGS.get(element.tag)
+    seen_tables = 0
+    for node in found:
+        tag = node.tag or ""
+        level = HEADING_TAGS.get(tag)
         if level is not None:
-            current = reader_heading(element_raw_text(element))
+            current = reader_heading(node_raw_text(node))
             while levels and levels[-1] >= level:
                 levels.pop()
                 outline.pop()
             levels.append(level)
             outline.append(current[0])
             continue
-        number = first_number + len(tables)
+        number = first_number + seen_tables
+        where = f"line {lines[seen_tables]}" if lines else ""
+        seen_tables += 1
         if number > limits.max_tables:
             raise ExtractError(f"over {limits.max_tables} tables on the page, over the limit")
-        table = table_from_element(element, current, tuple(outline), number, line_offset, limits)
+        table = table_from_node(node, current, tuple(outline), number, where, limits)
         if table is not None:
             tables.append(table)
     return tables

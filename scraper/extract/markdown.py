@@ -336,8 +336,7 @@ def _with_caption(table: RawTable, caption: str) -> RawTable:
 
 
 def html_raw_text(fragment: str) -> str:
-    root = html.parse_html(fragment)
-    return html.element_raw_text(root) if root is not None else ""
+    return html.markup_text(fragment)
 
 
 def _lines(text: str) -> list[str]:
