@@ -274,17 +274,28 @@ def compare(old: Mapping[str, Row], new: Mapping[str, Row]) -> Diff:
 
 
 def by_source(diff: Diff) -> list[SourceDiff]:
-    """Split a Diff per source, in the Diff's source order."""
-    return [
-        SourceDiff(
-            source=source,
-            added=[r for r in diff.added if r.get("source", "") == source],
-            removed=[r for r in diff.removed if r.get("source", "") == source],
-            changed=[c for c in diff.changed if c.record.get("source", "") == source],
-            moved=[m for m in diff.moved if m.record.get("source", "") == source],
-        )
+    """Split a Diff per source, in the Diff's source order (one pass over each list)."""
+    parts = {
+        source: SourceDiff(source=source, added=[], removed=[], changed=[], moved=[])
         for source in diff.sources
-    ]
+    }
+
+    def part(row: Row) -> SourceDiff | None:
+        return parts.get(row.get("source", ""))
+
+    for row in diff.added:
+        if (found := part(row)) is not None:
+            found.added.append(row)
+    for row in diff.removed:
+        if (found := part(row)) is not None:
+            found.removed.append(row)
+    for change in diff.changed:
+        if (found := part(change.record)) is not None:
+            found.changed.append(change)
+    for move in diff.moved:
+        if (found := part(move.record)) is not None:
+            found.moved.append(move)
+    return list(parts.values())
 
 
 def _keyed(rows: Mapping[str, Row]) -> dict[str, Row]:

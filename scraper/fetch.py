@@ -34,6 +34,8 @@ _SCHEMES = frozenset({"http", "https"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CONTENT = frozenset({200, 203})
 _CHUNK = 64 * 1024
+# Bodies of answers without content are read, up to this much, to keep the connection.
+_DRAIN_BYTES = 64 * 1024
 # Google reads at most 500 KiB of a robots.txt; anything larger is treated as unreadable.
 _ROBOTS_MAX_BYTES = 512 * 1024
 # Only encodings that can be inflated in bounded steps are offered (see _Inflater).
@@ -156,6 +158,19 @@ class _Inflater:
         return tail
 
 
+def _drain(response: httpx.Response) -> None:
+    """Read a short body we do not need (a 304, a redirect, an error page), so that the
+    connection can serve the next request; a long one is left unread and the connection
+    closed."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) <= _DRAIN_BYTES:
+        read = 0
+        for raw in response.iter_raw():
+            read += len(raw)
+            if read > _DRAIN_BYTES:
+                return
+
+
 def _read_body(response: httpx.Response, limit: int, deadline: float) -> bytes:
     encoding = response.headers.get("content-encoding", "").strip().lower()
     inflater = None
@@ -249,6 +264,8 @@ class _Session:
                 body = b""
                 if status in _CONTENT:
                     body = _read_body(response, limit, time.monotonic() + policy.timeout)
+                else:
+                    _drain(response)
                 return _Reply(status, response.headers, str(response.url), body)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, ValueError) as exc:
             raise _describe(exc) from exc

@@ -78,13 +78,9 @@ def save_snapshot(raw_dir: Path, snapshot: Snapshot, name: str = "") -> str:
         unchanged = False
     if not unchanged:
         write_bytes_atomic(body_path, snapshot.body)
-    for stale in raw_dir.glob(f"{snapshot.source_id}.*"):
-        if (
-            stale.name not in (name, meta_path(raw_dir, snapshot.source_id).name)
-            and stale.name.startswith(snapshot.source_id + ".")
-            and stale.name.count(".") == 1
-        ):
-            stale.unlink()
+    # A body stored under another extension before (the page changed its content type).
+    for extension in {".html", ".md", ".txt"} - {Path(name).suffix}:
+        (raw_dir / f"{snapshot.source_id}{extension}").unlink(missing_ok=True)
     data = {key: value for key, value in asdict(snapshot).items() if key in _META_FIELDS}
     data["sha256"] = sha256_hex(snapshot.body)
     data["file"] = name
