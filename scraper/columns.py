@@ -193,14 +193,16 @@ def profile(values: list[str]) -> ColumnProfile:
         if cell[0].isdigit() and parse_status(cell)[0] is not None:
             status += 1
             family += 1
-        elif _STATUS_FAMILY.match(cell):
+        elif len(cell) <= 12 and _STATUS_FAMILY.match(cell):
             family += 1
-        if not has_cjk and _CODE_LIKE.match(cell):
+        spaces = cell.count(" ")
+        if not spaces and not has_cjk and _CODE_LIKE.match(cell):
             code_like += 1
             numeric += _NUMERIC.match(cell) is not None
-        if " " not in cell or cell.count(" ") < 3:
+        if spaces < 3:
             errorish += _ERRORISH_VALUE.search(cell.replace(" ", "")) is not None
-        reason += _is_reason(cell)
+        if spaces <= 5:
+            reason += _is_reason(cell)
     n = len(cells)
     return ColumnProfile(
         filled=filled,

@@ -38,11 +38,22 @@ def inline_text(source: str) -> str:
     return collapse(inline_raw_text(source))
 
 
+# `**strong**` runs that open after a space (or at the start) and close before a space, a
+# closing punctuation mark or the end: strong emphasis under every flanking rule.
+_PLAIN_STRONG = re.compile(r"(?:(?<=\s)|^)\*\*(?=[^\s*])([^*]*?[^\s*])\*\*(?=[\s.,;:!?)]|$)")
+_NOT_STAR_MARKUP = re.compile(r"[\\`_\[\]<>&!~]")
+
+
 @lru_cache(maxsize=65536)
 def inline_raw_text(source: str) -> str:
     """The text of inline markdown, whitespace not yet collapsed."""
     if not _MARKUP.search(source):
         return source
+    if "**" in source and not _NOT_STAR_MARKUP.search(source):
+        # Bold is the markup cells carry most; read it without the full inline parser.
+        plain = _PLAIN_STRONG.sub(r"\1", source)
+        if "*" not in plain:
+            return plain
     tokens = _MD.parseInline(source)
     children = tokens[0].children if tokens and tokens[0].children else []
     return _tokens_text(children)

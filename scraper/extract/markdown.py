@@ -86,6 +86,8 @@ def _fit_rows(rows: list[list[str]], width: int) -> tuple[list[list[str]], list[
     whose cells match the last columns better than the first: that is a vendor's flattened
     rowspan, the leading cells filled down from the row above.
     """
+    if all(len(row) >= width for row in rows):
+        return [row[:width] for row in rows], [0] * len(rows)
     kinds = _column_kinds(rows, width)
     fitted: list[list[str]] = []
     shifts: list[int] = []
