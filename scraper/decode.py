@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import codecs
 import re
-
-import charset_normalizer
-import ftfy
+from functools import cache
+from typing import Any
 
 from scraper.errors import DecodeError
 
@@ -31,25 +30,34 @@ _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+
 # Charsets a server or page often claims by default when the bytes are really UTF-8.
 _SINGLE_BYTE = {"iso8859-1", "cp1252", "ascii", "latin-1", "iso8859-15"}
 
-# Faithful repair: only undo wrong decodings. Width, quotes, ligatures, line breaks, control
-# characters and normalization stay as the author published them.
-_FAITHFUL = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=False,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=True,
-    remove_control_chars=False,
-    normalization=None,
-    explain=True,
-)
+
+@cache
+def _ftfy() -> tuple[Any, Any]:
+    """ftfy and its faithful configuration, imported on first need (it is slow to import).
+
+    Faithful repair: only undo wrong decodings. Width, quotes, ligatures, line breaks,
+    control characters and normalization stay as the author published them.
+    """
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=False,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=True,
+        remove_control_chars=False,
+        normalization=None,
+        explain=True,
+    )
+    return ftfy, config
 
 
 def _codec_name(label: str) -> str | None:
@@ -131,6 +139,8 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
             return _checked(text, codec, where)
     if is_utf8 is not None:
         return _checked(is_utf8, "utf-8", where)
+    import charset_normalizer  # only pages in no declared or UTF-8 encoding need detection
+
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is not None:
         text = _try(data, best.encoding)
@@ -159,7 +169,8 @@ def repair_text(text: str) -> tuple[str, list[str]]:
     """Undo mojibake in one piece of text. Returns (text, steps) where steps can be replayed."""
     if text.isascii() or not _MOJIBAKE_HINT.search(text):
         return text, []
-    fixed, explanation = ftfy.fix_and_explain(text, config=_FAITHFUL)
+    fixer, config = _ftfy()
+    fixed, explanation = fixer.fix_and_explain(text, config=config)
     if fixed == text or not explanation:
         return text, []
     return fixed, [f"{action} {param}" for action, param in explanation]
@@ -168,4 +179,5 @@ def repair_text(text: str) -> tuple[str, list[str]]:
 def replay_repair(text: str, steps: list[str]) -> str:
     """Apply recorded repair steps to the original text (the inverse of recording them)."""
     plan = [tuple(step.split(" ", 1)) for step in steps]
-    return ftfy.apply_plan(text, plan)  # type: ignore[arg-type]
+    fixer, _ = _ftfy()
+    return str(fixer.apply_plan(text, plan))

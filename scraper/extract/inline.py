@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from scraper.extract.text import collapse
 
-_MD = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["strikethrough"])
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """The inline parser, built on first need (most cells need none)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["strikethrough"])
+
 
 # Characters that can start inline markup; a cell without them is its own text.
 _MARKUP = re.compile(r"[\\`*_\[\]<>&!~]")
@@ -54,6 +63,6 @@ def inline_raw_text(source: str) -> str:
         plain = _PLAIN_STRONG.sub(r"\1", source)
         if "*" not in plain:
             return plain
-    tokens = _MD.parseInline(source)
+    tokens = _markdown().parseInline(source)
     children = tokens[0].children if tokens and tokens[0].children else []
     return _tokens_text(children)
