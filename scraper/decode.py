@@ -118,12 +118,12 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
         if data.startswith(bom):
             text = _try(data[len(bom) :], codec)
             if text is not None:
-                return text, codec
+                return _checked(text, codec, where)
     if not data:
         return "", "utf-8"
     utf16 = _utf16_without_bom(data)
     if utf16 is not None and not _looks_binary(utf16):
-        return utf16, "utf-16"
+        return _checked(utf16, "utf-16", where)
     is_utf8 = _try(data, "utf-8")
     for label in (http_charset, declared_charset(data)):
         named = _codec_name(label) if label else None
