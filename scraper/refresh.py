@@ -8,8 +8,9 @@ drops are accepted: a page redesign must not silently empty the dataset.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scraper import diff
 from scraper.dataset import (
@@ -26,6 +27,9 @@ from scraper.progress import Progress
 from scraper.snapshots import load_snapshot, save_snapshot
 from scraper.sources import load_manifest
 from scraper.types import Record, Snapshot, Source
+
+if TYPE_CHECKING:  # fetching pulls in httpx, which an offline refresh does not need
+    from scraper.fetch import FetchPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,19 +65,19 @@ class _Outcome:
     problem: str = ""
 
 
-def _policy(options: RefreshOptions) -> object:
+def _policy(options: RefreshOptions) -> FetchPolicy:
     from scraper.fetch import FetchPolicy
 
-    values: dict[str, object] = {"respect_robots": options.respect_robots}
+    policy = FetchPolicy(respect_robots=options.respect_robots)
     if options.timeout is not None:
-        values["timeout"] = options.timeout
+        policy = replace(policy, timeout=options.timeout)
     if options.retries is not None:
-        values["retries"] = options.retries
+        policy = replace(policy, retries=options.retries)
     if options.delay is not None:
-        values["host_delay"] = options.delay
+        policy = replace(policy, host_delay=options.delay)
     if options.max_bytes is not None:
-        values["max_bytes"] = options.max_bytes
-    return FetchPolicy(**values)  # type: ignore[arg-type]
+        policy = replace(policy, max_bytes=options.max_bytes)
+    return policy
 
 
 def _fetch(
@@ -87,13 +91,12 @@ def _fetch(
 
     Sources the server answered 304 for are added to `unchanged`.
     """
-    from scraper.fetch import FetchPolicy, fetch_all
+    from scraper.fetch import fetch_all
 
     online = [s for s in sources if s.url]
     if not online:
         return {}
     policy = _policy(options)
-    assert isinstance(policy, FetchPolicy)
     progress = Progress(len(online), "fetch", options.progress)
     previous = {s.id: (snapshots[s.id] or (None, ""))[0] for s in online}
     results = fetch_all(online, previous, policy, on_done=progress.advance)
@@ -112,14 +115,6 @@ def _fetch(
         if stored is None or stored[1] != name or stored[0] != result.snapshot:
             snapshots[source.id] = (result.snapshot, name)
     return failures
-
-
-def _replace_row(row: SourceRow, **changes: object) -> SourceRow:
-    from scraper.dataset import SOURCE_FIELDS
-
-    values: dict[str, object] = {name: getattr(row, name) for name in SOURCE_FIELDS}
-    values.update(changes)
-    return SourceRow(**values)  # type: ignore[arg-type]
 
 
 def _parse_source(
@@ -190,7 +185,7 @@ def _keep(source: Source, previous: list[Record], row: SourceRow | None, why: st
     )
     return _Outcome(
         records=previous,
-        row=_replace_row(base, status=status, error=why, rows=len(previous)),
+        row=replace(base, status=status, error=why, rows=len(previous)),
         problem=f"{source.id}: {why}",
     )
 
