@@ -35,7 +35,7 @@ _HIDDEN = re.compile(
 )
 _TABLE_START = re.compile(r"<table[\s>/]", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_LEADING_DIGITS = re.compile(r"\s*(\d+)")
+_LEADING_DIGITS = re.compile(r"\s*\+?(\d+)")
 
 
 def markup_text(markup: str) -> str:
@@ -87,15 +87,23 @@ def _span(value: str | None, limit: int, notes: list[str], table: int) -> int:
     return max(number, 1)
 
 
-def _own_rows(table: LexborNode) -> list[tuple[LexborNode, bool]]:
-    """The table's rows, not those of tables nested in it, each with: is it in <thead>?"""
-    rows: list[tuple[LexborNode, bool]] = []
+def _own_rows(table: LexborNode) -> list[tuple[LexborNode, int, bool]]:
+    """The table's rows, not those of tables nested in it, each with its row group's number
+    and whether that group is the <thead>. Spans never cross row groups."""
+    rows: list[tuple[LexborNode, int, bool]] = []
+    group = 0
+    loose = False  # rows directly in <table> form one group until a section starts
     for child in table.iter():
         tag = child.tag
         if tag == "tr":
-            rows.append((child, False))
+            if not loose:
+                group += 1
+                loose = True
+            rows.append((child, group, False))
         elif tag in ("thead", "tbody", "tfoot"):
-            rows.extend((row, tag == "thead") for row in child.iter() if row.tag == "tr")
+            group += 1
+            loose = False
+            rows.extend((row, group, tag == "thead") for row in child.iter() if row.tag == "tr")
     return rows
 
 
@@ -107,8 +115,9 @@ class _GridRow:
     header_cells: int
     """How many of the row's own cells are <th>."""
     own_cells: int
-    spans_whole_width: bool
-    """One cell whose colspan covers the table: a title for the rows below."""
+    lone_span: int
+    """The colspan of the row's only cell, when nothing spans into the row (else 0): a cell
+    as wide as the table titles the rows below it."""
     has_spans: bool
     in_thead: bool
 
@@ -119,32 +128,45 @@ def _grid(table: LexborNode, number: int, limits: Limits, notes: list[str]) -> l
         raise ExtractError(
             f"table {number} has {len(rows)} rows, over the limit of {limits.max_rows}"
         )
-    pending: dict[int, tuple[int, str, Steps]] = {}
+    group_ends: dict[int, int] = {}
+    for index, (_, group, _) in enumerate(rows):
+        group_ends[group] = index + 1
+    # Per column, the cells spanning down into it: (row they end before, text, steps), in
+    # the order they were placed; the first one still running owns the slot.
+    pending: dict[int, list[tuple[int, str, Steps]]] = {}
     grid: list[_GridRow] = []
     total = 0
     cap = limits.max_cell_chars
     spanned = {node.mem_id for node in table.css("[colspan], [rowspan]")}
-    for index, (tr, in_thead) in enumerate(rows):
+    previous_group = 0
+    for index, (tr, group, in_thead) in enumerate(rows):
+        if group != previous_group:
+            pending.clear()  # a row group ends every span begun in it
+            previous_group = group
+        for column in list(pending):
+            running = [entry for entry in pending[column] if entry[0] > index]
+            if running:
+                pending[column] = running
+            else:
+                del pending[column]
+        rows_left = group_ends[group] - index
         cells = [c for c in tr.iter() if c.tag in ("td", "th")]
         out: list[str] = []
         repairs: list[Steps] = []
         has_spans = False
-        whole = False
+        lone_span = 0
         col = 0
-        # Cells spanned down from rows above sit at known columns: past the last of them and
-        # the row's own cells, the row is complete.
+        # Past the last column spanned into from above and the row's own cells, the row is
+        # complete.
         last_pending = max(pending, default=-1)
+        spanned_in = bool(pending)
         queue = iter(cells)
         cell = next(queue, None)
         while (cell is not None or col <= last_pending) and col < limits.max_columns:
             if col in pending:
-                left, text, steps = pending[col]
+                _, text, steps = pending[col][0]
                 out.append(text)
                 repairs.append(steps)
-                if left > 1:
-                    pending[col] = (left - 1, text, steps)
-                else:
-                    del pending[col]
                 col += 1
                 continue
             if cell is None:
@@ -158,16 +180,26 @@ def _grid(table: LexborNode, number: int, limits: Limits, notes: list[str]) -> l
             text, steps = reader_text(raw, cap)
             attributes = cell.attributes if cell.mem_id in spanned else {}
             colspan = _span(attributes.get("colspan"), limits.max_colspan, notes, number)
-            rowspan = _span(attributes.get("rowspan"), limits.max_rowspan, notes, number)
-            rowspan = min(rowspan, len(rows) - index)
+            rowspan_value = attributes.get("rowspan")
+            rowspan = _span(rowspan_value, limits.max_rowspan, notes, number)
+            if rowspan_value is not None and _is_zero(rowspan_value):
+                rowspan = rows_left  # rowspan="0": to the end of the row group
+            rowspan = min(rowspan, rows_left)
             has_spans = has_spans or colspan > 1 or rowspan > 1
-            if len(cells) == 1 and colspan > 1 and not pending:
-                whole = True
+            if len(cells) == 1 and not spanned_in:
+                lone_span = colspan
             for _ in range(min(colspan, limits.max_columns - col)):
-                out.append(text)
-                repairs.append(steps)
+                # A wide cell laid over a slot spanned from above (a table model error)
+                # leaves the slot to the cell that took it first while that one lasts.
+                covering = pending.get(col)
+                if covering:
+                    out.append(covering[0][1])
+                    repairs.append(covering[0][2])
+                else:
+                    out.append(text)
+                    repairs.append(steps)
                 if rowspan > 1:
-                    pending[col] = (rowspan - 1, text, steps)
+                    pending.setdefault(col, []).append((index + rowspan, text, steps))
                 col += 1
             cell = next(queue, None)
         if col >= limits.max_columns and (cell is not None or col <= last_pending):
@@ -185,12 +217,17 @@ def _grid(table: LexborNode, number: int, limits: Limits, notes: list[str]) -> l
                 repairs=repairs,
                 header_cells=sum(1 for c in cells if c.tag == "th"),
                 own_cells=len(cells),
-                spans_whole_width=whole,
+                lone_span=lone_span,
                 has_spans=has_spans,
                 in_thead=in_thead,
             )
         )
     return grid
+
+
+def _is_zero(value: str) -> bool:
+    match = _LEADING_DIGITS.match(value)
+    return match is not None and int(match.group(1)[:9]) == 0
 
 
 def _header_row_count(grid: list[_GridRow]) -> int:
@@ -265,7 +302,7 @@ def table_from_node(
     group = ""
     prefix = f"{where} " if where else ""
     for index, row in enumerate(grid[n_header:], start=n_header):
-        if row.spans_whole_width and width > 1:
+        if width > 1 and row.lone_span >= width:
             group = row.cells[0]
             continue
         cell_repairs.extend(
