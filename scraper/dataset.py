@@ -231,10 +231,22 @@ def write_atomic(path: Path, text: str) -> bool:
     return True
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Temporary files are private (0600, 0700); what they become is made as any new file would be.
+_FILE_MODE = 0o666 & ~_umask()
+_DIR_MODE = 0o777 & ~_umask()
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -319,6 +331,7 @@ def write_dataset(folder: Path, records: list[Record], sources: list[SourceRow])
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
     try:
+        staging.chmod(_DIR_MODE)
         if folder.is_dir():
             for other in folder.iterdir():
                 if other.name not in texts and other.is_file():

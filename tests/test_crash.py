@@ -27,8 +27,8 @@ DATASET_FILES = ("errors.csv", "errors.json", "sources.csv", "datapackage.json")
 SOURCES = 120
 EXTRA_ROWS = 60
 FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
-WRITE_OFFSETS = (0.0, 0.005, 0.02, 0.04)
-"""Seconds after the dataset write's staging folder shows."""
+WRITE_OFFSETS = (0.04, 0.02, 0.005, 0.0)
+"""Seconds after the dataset write's staging folder shows; the last one leaves a write cut short."""
 SWAP_FILE = "errors.json"
 SWAP = f"after {SWAP_FILE} is written in the staging folder"
 SWAP_OFFSETS = (0.0, 0.001, 0.002, 0.004)

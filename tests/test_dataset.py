@@ -103,3 +103,14 @@ def test_recovery_brings_back_the_previous_set_after_a_torn_swap(tmp_path: Path)
     recover_dataset(folder)
     assert [r.code for r in read_records(folder)] == ["1"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["normalized"]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    # Temporary files are created private; the dataset must not stay that way.
+    from scraper import dataset
+
+    folder = tmp_path / "normalized"
+    write_dataset(folder, [Record(key="a/x/1", source="a", code="1")], [SourceRow(id="a")])
+
+    assert folder.stat().st_mode & 0o777 == dataset._DIR_MODE
+    assert (folder / "errors.csv").stat().st_mode & 0o777 == dataset._FILE_MODE
