@@ -231,3 +231,59 @@ def test_parse_of_a_missing_url_names_it(site: tuple[Site, TestServer]) -> None:
     lines = proc.stderr.decode().strip().splitlines()
     assert len(lines) == 1
     assert "404" in lines[0]
+
+
+def test_hostile_servers_fail_their_sources_cleanly(tmp_path: Path) -> None:
+    """An endless body, a slow drip, a reset, a redirect to ftp and a gzip bomb: each fails
+    its own source with one line, in bounded time, while a good source refreshes."""
+    import gzip
+    import socket
+    import struct
+    import time
+
+    good = (ROOT / "raw" / "jdcloud-jcq-response-result.txt").read_bytes()
+    bomb = gzip.compress(b"\0" * (32 * 1024 * 1024), compresslevel=9)
+
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        path = request.path
+        if path == "/good":
+            reply(request, 200, good)
+        elif path in ("/endless", "/drip"):
+            request.send_response(200)
+            request.end_headers()
+            for _ in range(100_000):
+                request.wfile.write(b"x" * (65536 if path == "/endless" else 1))
+                request.wfile.flush()
+                if path == "/drip":
+                    time.sleep(0.05)
+        elif path == "/reset":
+            linger = struct.pack("ii", 1, 0)
+            request.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            request.close_connection = True
+        elif path == "/ftp":
+            reply(request, 302, b"", {"Location": "ftp://127.0.0.1/page"})
+        elif path == "/bomb":
+            reply(request, 200, bomb, {"Content-Encoding": "gzip"})
+
+    names = ["good", "endless", "drip", "reset", "ftp", "bomb"]
+    with TestServer(handle) as server:
+        manifest = tmp_path / "sources.toml"
+        manifest.write_text(
+            "\n".join(
+                f'[[source]]\nid = "{name}"\nurl = "{server.url("/" + name)}"\n'
+                'vendor = "V"\nproduct = "P"\n'
+                for name in names
+            ),
+            encoding="utf-8",
+        )
+        started = time.monotonic()
+        code, _, err = refresh(
+            manifest, "--retries", "0", "--timeout", "2", "--max-bytes", "1000000"
+        )
+    assert time.monotonic() - started < 60
+    assert code == 1
+    assert "Traceback" not in err
+    for name in names[1:]:
+        lines = [line for line in err.splitlines() if line.startswith(f"scraper: {name}:")]
+        assert len(lines) == 1, (name, err)
+    assert len([r for r in rows(tmp_path) if r["source"] == "good"]) == 13
