@@ -176,14 +176,71 @@ _SAMPLE = 32
 _SHORT = 80
 
 
-def profile(values: list[str]) -> ColumnProfile:
+def _sample(values: list[str]) -> tuple[int, list[str]]:
+    """How many cells are filled, and at most _SAMPLE of them spread over the column."""
     cells = [v for v in values if v]
     filled = len(cells)
-    if not cells:
-        return ColumnProfile()
     if filled > _SAMPLE:
         step = filled / _SAMPLE
         cells = [cells[int(i * step)] for i in range(_SAMPLE)]
+    return filled, cells
+
+
+def reason_share(values: list[str]) -> float:
+    """The share of a column's cells that are HTTP reason phrases."""
+    _, cells = _sample(values)
+    if not cells:
+        return 0.0
+    return sum(1 for c in cells if len(c) <= _SHORT and _is_reason(c)) / len(cells)
+
+
+def cjk_share(values: list[str]) -> float:
+    """The share of a column's cells written in Chinese, Japanese or Korean."""
+    _, cells = _sample(values)
+    if not cells:
+        return 0.0
+    return sum(1 for c in cells if not c.isascii() and _CJK.search(c[:1000])) / len(cells)
+
+
+class _Profiles:
+    """Column profiles computed when a rule first asks for them: most tables need few."""
+
+    def __init__(self, table: RawTable) -> None:
+        self._table = table
+        self._full: dict[int, ColumnProfile] = {}
+        self._reason: dict[int, float] = {}
+        self._cjk: dict[int, float] = {}
+
+    def column(self, index: int) -> list[str]:
+        return [row[index] for row in self._table.rows if index < len(row)]
+
+    def __getitem__(self, index: int) -> ColumnProfile:
+        if index not in self._full:
+            self._full[index] = profile(self.column(index))
+        return self._full[index]
+
+    def filled(self, index: int) -> bool:
+        return any(row[index] for row in self._table.rows if index < len(row))
+
+    def reason(self, index: int) -> float:
+        if index in self._full:
+            return self._full[index].reason
+        if index not in self._reason:
+            self._reason[index] = reason_share(self.column(index))
+        return self._reason[index]
+
+    def cjk(self, index: int) -> float:
+        if index in self._full:
+            return self._full[index].cjk
+        if index not in self._cjk:
+            self._cjk[index] = cjk_share(self.column(index))
+        return self._cjk[index]
+
+
+def profile(values: list[str]) -> ColumnProfile:
+    filled, cells = _sample(values)
+    if not cells:
+        return ColumnProfile()
     status = family = code_like = errorish = numeric = reason = cjk = 0
     for cell in cells:
         has_cjk = not cell.isascii() and _CJK.search(cell[:1000]) is not None
@@ -253,16 +310,18 @@ def map_columns(table: RawTable) -> ColumnMap:
     """Decide each column's field. A table with no code or status column maps nothing."""
     width = len(table.header)
     matches = [match_header(h) for h in table.header]
-    profiles = [profile([row[i] for row in table.rows if i < len(row)]) for i in range(width)]
+    profiles = _Profiles(table)
     taken: dict[str, int] = {}
     explicit_code = False
 
     # HTTP status: a column named for it whose values are statuses (or status families).
     for i, m in enumerate(matches):
-        p = profiles[i]
         named = m is not None and m.field == "http_status"
         weakly = m is not None and m.strength == "weak" and m.field in ("http_status", "code")
-        if not p.filled or "http_status" in taken:
+        if not (named or weakly) or "http_status" in taken:
+            continue
+        p = profiles[i]
+        if not p.filled:
             continue
         # Named for statuses: mostly statuses, or statuses and families ("5xx", "N/A").
         if (named and (p.status >= 0.5 or p.status_family >= 0.8)) or (
@@ -274,7 +333,7 @@ def map_columns(table: RawTable) -> ColumnMap:
     # Code: the strongest code-named column; a status-named column of other values is a code.
     code_candidates: list[tuple[int, int, int]] = []
     for i, m in enumerate(matches):
-        if i in taken.values() or m is None or not profiles[i].filled:
+        if i in taken.values() or m is None or not profiles.filled(i):
             continue
         if m.field == "code" or (m.field == "http_status" and "http" not in fold(table.header[i])):
             rank = (2 if m.strength == "strong" else 0) + (1 if m.field == "code" else 0)
@@ -326,7 +385,7 @@ def map_columns(table: RawTable) -> ColumnMap:
     for i in range(width):
         if i in taken.values() or "title" in taken:
             continue
-        if profiles[i].filled and profiles[i].reason >= 0.5:
+        if profiles.filled(i) and profiles.reason(i) >= 0.5:
             taken["title"] = i
 
     for i, m in enumerate(matches):
@@ -335,7 +394,7 @@ def map_columns(table: RawTable) -> ColumnMap:
         name = m.field
         if name in ("code", "http_status"):
             continue
-        if name == "message" and profiles[i].cjk >= 0.5 and "description" not in taken:
+        if name == "message" and "description" not in taken and profiles.cjk(i) >= 0.5:
             # A "message" column in the page's own language explains; the API's message
             # is what it returns, and that is what other columns quote.
             if not any(mm is not None and mm.field == "description" for mm in matches):

@@ -111,12 +111,16 @@ def records_json(records: list[Record]) -> str:
     """A JSON array with one record per line, so that a diff shows whole records."""
     if not records:
         return "[]\n"
-    lines = [json.dumps(record_to_json(r), ensure_ascii=False) for r in records]
+    lines = [_ENCODE(record_to_json(r)) for r in records]
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
+# One encoder for every record: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def records_jsonl(records: list[Record]) -> str:
-    return "".join(json.dumps(record_to_json(r), ensure_ascii=False) + "\n" for r in records)
+    return "".join(_ENCODE(record_to_json(r)) + "\n" for r in records)
 
 
 def sources_csv(rows: list[SourceRow]) -> str:

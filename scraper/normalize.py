@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scraper.columns import ColumnMap, is_status_family, map_columns, parse_status
 from scraper.types import RawTable, Record
@@ -34,6 +35,7 @@ class NormalizeResult:
     """Rows of error tables with neither a code nor a single status."""
 
 
+@lru_cache(maxsize=4096)
 def slug(text: str) -> str:
     """A key part: lower case, word characters of any script, runs of others as one dash."""
     folded = unicodedata.normalize("NFKC", text).lower()
@@ -50,11 +52,25 @@ def _fix(text: str, fixes: tuple[tuple[str, str], ...], name: str, log: list[str
     return fixed
 
 
+def _repairs_by_row(table: RawTable) -> dict[int, dict[int, tuple[str, ...]]]:
+    by_row: dict[int, dict[int, tuple[str, ...]]] = {}
+    for row, col, steps in table.cell_repairs:
+        by_row.setdefault(row, {})[col] = steps
+    return by_row
+
+
+_NO_REPAIRS: dict[int, tuple[str, ...]] = {}
+
+
 def _record(
-    table: RawTable, mapping: ColumnMap, row_index: int, page: PageInfo, section: str
+    table: RawTable,
+    mapping: ColumnMap,
+    row_index: int,
+    page: PageInfo,
+    section: str,
+    mojibake: dict[int, tuple[str, ...]],
 ) -> Record | None:
     row = table.rows[row_index]
-    mojibake = {col: steps for r, col, steps in table.cell_repairs if r == row_index}
     repairs: list[str] = []
     if table.section_repairs:
         repairs.append(f"section: {'; '.join(table.section_repairs)}")
@@ -62,6 +78,8 @@ def _record(
     def cell(col: int, name: str) -> str:
         if col in mojibake:
             repairs.append(f"{name}: {'; '.join(mojibake[col])}")
+        if not page.fixes:
+            return row[col]
         return _fix(row[col], page.fixes, name, repairs)
 
     values: dict[str, str] = {}
@@ -126,8 +144,10 @@ def normalize_tables(tables: list[RawTable], page: PageInfo) -> NormalizeResult:
         if not mapping.is_error_table:
             continue
         error_tables += 1
+        repairs = _repairs_by_row(table)
         for index in range(len(table.rows)):
-            record = _record(table, mapping, index, page, table.section)
+            mojibake = repairs.get(index, _NO_REPAIRS)
+            record = _record(table, mapping, index, page, table.section, mojibake)
             if record is None:
                 skipped += 1
             else:
