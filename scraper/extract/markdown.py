@@ -8,7 +8,7 @@ fast on large pages; cell text goes through markdown-it-py's inline parser.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scraper.errors import ExtractError
 from scraper.extract import html
@@ -238,7 +238,7 @@ class _Scanner:
         caption = self.caption()
         for table in found:
             if caption and not table.caption:
-                table = _with_caption(table, caption)
+                table = replace(table, caption=caption)
             self.tables.append(table)
             self.title_lines.append(self.title_line())
         self.paragraph = []
@@ -331,12 +331,6 @@ class _Scanner:
         return True
 
 
-def _with_caption(table: RawTable, caption: str) -> RawTable:
-    from dataclasses import replace
-
-    return replace(table, caption=caption)
-
-
 def html_raw_text(fragment: str) -> str:
     return html.markup_text(fragment)
 
@@ -355,8 +349,6 @@ def extract_tables(text: str, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]
         return scanner.tables
     # A plain-text capture lost its heading markup: the short title line above each table
     # is the closest thing to a heading the page still has.
-    from dataclasses import replace
-
     return [
         replace(table, section=title, section_repairs=steps, headings=(title,) if title else ())
         for table, (title, steps) in zip(scanner.tables, scanner.title_lines, strict=True)
