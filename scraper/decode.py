@@ -134,7 +134,7 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
             # A page that decodes as UTF-8 with multi-byte characters is UTF-8, whatever a
             # default "ISO-8859-1" label says.
             return _checked(is_utf8, "utf-8", where)
-        text = _try(data, codec)
+        text = is_utf8 if codec == "utf-8" else _try(data, codec)
         if text is not None:
             return _checked(text, codec, where)
     if is_utf8 is not None:

@@ -42,6 +42,7 @@ from scraper.limits import DEFAULT_LIMITS
 from scraper.normalize import PageInfo
 from scraper.pipeline import parse_page
 from scraper.types import RawTable
+from tests.test_htmlscan import without_lines
 
 settings.register_profile(
     "errcodes-ci",
@@ -627,6 +628,41 @@ def check_error_table_records(table: ErrorTable) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Generated pages read piece by piece
+
+PAGE_PARTS = [
+    "<table><tr><th>Code</th><th>Message</th></tr><tr><td>E1</td><td>m1</td></tr></table>",
+    "<table><tr><td>a<table><tr><td>in</td></tr></table></td><td>b</td></tr></table>",
+    "<table>", "</table>", "<TABLE border=1>", "</TABLE >", "<table/>", "<tr><td>x</td></tr>",
+    "<td colspan=2>w</td>", "<caption>c</caption>", "<h2>Errors</h2>", "<h3>", "</h3>",
+    "<H4 id=x>", "<p class=title>T</p>", "<p class=title>", "<p>", "</p>", "<div>", "</div>",
+    "<ul><li>", "<b>", "text", "\n", " ", "<!-- </table> -->", "<!--", "-->", "<!-->", "--!>",
+    "<script>if (a</table>b) {}</script>", "<script><!-- <script> </script> --></script>",
+    "<script>", "</script>", "<style>td{}</style>", "<textarea></table></textarea>",
+    "<title>x</title>", "<svg><table><tr><td>s</td></tr></table></svg>", "<svg/>", "<svg>",
+    "</svg>", "<math>", "</math>", "<template><table><tr><td>t</td></tr></table></template>",
+    "<template>", "</template>", "<select><option>x</select>", "<select>", '<div title="<table>">',
+    "<a href='</table>'>", "<div a=\"x>y\">", "<![CDATA[ </table> ]]>", "<plaintext>",
+    "<!DOCTYPE html>", "<xmp></table></xmp>", "<noscript><table><tr><td>n</td></tr></table>",
+    "</noscript>", "<iframe></table></iframe>", "<td", "<", ">", "\"", "'",
+]  # fmt: skip
+
+PAGES = st.lists(st.sampled_from(PAGE_PARTS), max_size=40).map("".join)
+
+
+def check_html_pieces_read_as_the_whole(page: str) -> None:
+    whole = only_scraper_errors(lambda: html_extract.extract_tables(page, piece_bytes=1 << 40))
+    pieced = only_scraper_errors(lambda: html_extract.extract_tables(page, piece_bytes=1))
+    assert (whole is None) == (pieced is None)
+    if whole is None or pieced is None:
+        return
+    assert [without_lines(t) for t in pieced] == [without_lines(t) for t in whole], page
+    for one, other in zip(whole, pieced, strict=True):
+        if one.locator.startswith("line "):
+            assert (other.locator, other.row_locators) == (one.locator, one.row_locators), page
+
+
+# --------------------------------------------------------------------------------------------
 # The properties, each run by a bounded test here and by the long fuzz run below
 
 PROPERTIES: dict[str, tuple[Callable[..., None], dict[str, st.SearchStrategy[Any]]]] = {
@@ -646,6 +682,7 @@ PROPERTIES: dict[str, tuple[Callable[..., None], dict[str, st.SearchStrategy[Any
         {"table": html_tables()},
     ),
     "error_table_records": (check_error_table_records, {"table": error_tables()}),
+    "html_pieces_read_as_the_whole": (check_html_pieces_read_as_the_whole, {"page": PAGES}),
 }
 
 
@@ -668,6 +705,7 @@ test_overlapping_html_cells_read_as_a_browser_forms_them = _bounded(
     "html_overlapping_cells_match_the_model"
 )
 test_a_generated_error_table_gives_one_record_per_row = _bounded("error_table_records")
+test_a_generated_page_reads_the_same_in_pieces = _bounded("html_pieces_read_as_the_whole")
 
 
 # Span cases the model test can stumble on, one per way of reading a table, so that each one
