@@ -8,10 +8,11 @@ recursion limits.
 from __future__ import annotations
 
 import itertools
+import queue
 import re
+import threading
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -114,11 +115,45 @@ class _Outline:
         self.titles.append(heading[0])
 
 
+class _Parsing:
+    """A piece handed to the parsing thread, and its tree once parsed."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.tree: LexborHTMLParser | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+
+def _parse_each(jobs: queue.SimpleQueue[_Parsing | None]) -> None:
+    """The parsing thread: one thread, so that freed trees are reused by the next parse."""
+    while (job := jobs.get()) is not None:
+        try:
+            job.tree = LexborHTMLParser(job.body)
+        except BaseException as exc:  # handed to the reader, in its thread
+            job.error = exc
+        job.body = b""
+        job.done.set()
+
+
+def _tree(job: _Parsing) -> LexborHTMLParser:
+    job.done.wait()
+    if job.error is not None:
+        raise job.error
+    assert job.tree is not None
+    return job.tree
+
+
+# How many pieces are parsed ahead of the one being read.
+_AHEAD = 2
+
+
 def _parsed_pieces(
     data: bytes, lowered: bytes, limits: Limits, piece_bytes: int
 ) -> Iterator[tuple[LexborHTMLParser, bytes, int]]:
-    """Each piece's parsed tree, lower-cased bytes and first line, in document order. Pieces
-    after the first are parsed in a worker thread (lexbor lets go of the GIL) ahead of use."""
+    """Each piece's parsed tree, lower-cased bytes and first line, in document order; pieces
+    of a large page are parsed ahead, in a thread of their own (lexbor lets go of the GIL),
+    while the one before is read."""
     bounds = htmlscan.pieces(lowered, piece_bytes)
     first = next(bounds)
     if first[1] == len(data):
@@ -126,21 +161,26 @@ def _parsed_pieces(
         yield LexborHTMLParser(data), lowered, 1
         return
     prefix = htmlscan.doctype(lowered, data)
-    ahead: deque[tuple[Future[LexborHTMLParser], bytes, int]] = deque()
+    jobs: queue.SimpleQueue[_Parsing | None] = queue.SimpleQueue()
+    threading.Thread(target=_parse_each, args=(jobs,), daemon=True).start()
+    ahead: deque[tuple[_Parsing, bytes, int]] = deque()
     line = 1
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    try:
         for start, end in itertools.chain([first], bounds):
             piece = lowered[start:end]
             htmlscan.check_depth(piece, limits.max_depth)
-            body = data[start:end] if start == 0 else prefix + data[start:end]
-            ahead.append((pool.submit(LexborHTMLParser, body), piece, line))
+            job = _Parsing(data[start:end] if start == 0 else prefix + data[start:end])
+            jobs.put(job)
+            ahead.append((job, piece, line))
             line += piece.count(b"\n")
-            if len(ahead) > 2:
-                future, done_piece, done_line = ahead.popleft()
-                yield future.result(), done_piece, done_line
+            if len(ahead) > _AHEAD:
+                job, done_piece, done_line = ahead.popleft()
+                yield _tree(job), done_piece, done_line
         while ahead:
-            future, done_piece, done_line = ahead.popleft()
-            yield future.result(), done_piece, done_line
+            job, done_piece, done_line = ahead.popleft()
+            yield _tree(job), done_piece, done_line
+    finally:
+        jobs.put(None)
 
 
 def extract_tables(
