@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scraper import dataset
+from scraper import serialize
 from scraper.errors import ScraperError
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, slug
@@ -88,11 +88,11 @@ def run_parse(args: argparse.Namespace) -> int:
     )
     records = parsed.records
     if args.format == "jsonl":
-        sys.stdout.write(dataset.records_jsonl(records))
+        sys.stdout.write(serialize.records_jsonl(records))
     elif args.format == "json":
-        sys.stdout.write(dataset.records_json(records))
+        sys.stdout.write(serialize.records_json(records))
     else:
-        sys.stdout.write(dataset.records_csv(records))
+        sys.stdout.write(serialize.records_csv(records))
     sys.stdout.flush()
     for note in parsed.notes[:20]:
         _note(f"{args.page}: {note}")
@@ -155,6 +155,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from scraper import dataset
     from scraper.validate import validate_dataset
 
     problems = validate_dataset(args.folder, frictionless=args.frictionless)

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from scraper.dataset import write_atomic, write_bytes_atomic
+from scraper.atomic import write_atomic, write_bytes_atomic
 from scraper.errors import DatasetError
 from scraper.types import Snapshot
 

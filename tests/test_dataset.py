@@ -12,12 +12,10 @@ from scraper.dataset import (
     SourceRow,
     read_records,
     read_sources,
-    record_from_json,
-    records_csv,
-    records_json,
     recover_dataset,
     write_dataset,
 )
+from scraper.serialize import record_from_json, records_csv, records_json
 from scraper.types import RECORD_FIELDS, Record
 
 TEXT = st.text(
@@ -107,10 +105,10 @@ def test_recovery_brings_back_the_previous_set_after_a_torn_swap(tmp_path: Path)
 
 def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
     # Temporary files are created private; the dataset must not stay that way.
-    from scraper import dataset
+    from scraper import atomic
 
     folder = tmp_path / "normalized"
     write_dataset(folder, [Record(key="a/x/1", source="a", code="1")], [SourceRow(id="a")])
 
-    assert folder.stat().st_mode & 0o777 == dataset._DIR_MODE
-    assert (folder / "errors.csv").stat().st_mode & 0o777 == dataset._FILE_MODE
+    assert folder.stat().st_mode & 0o777 == atomic.DIR_MODE
+    assert (folder / "errors.csv").stat().st_mode & 0o777 == atomic.FILE_MODE

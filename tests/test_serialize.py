@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.dataset import (
+from scraper.serialize import (
     csv_text,
     record_from_flat,
     record_to_flat,
