@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from http import HTTPStatus
-from importlib import resources
+from operator import itemgetter
+from pathlib import Path
+from typing import NamedTuple
 
 from scraper.types import RawTable
 
@@ -49,11 +52,18 @@ def fold(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", unicodedata.normalize("NFKC", text).lower()).split())
 
 
+# Headers and headings repeat from table to table of a page, and from page to page.
+_fold_label = lru_cache(maxsize=4096)(fold)
+
+
+# Installed as package data next to this module, as a file. Read directly: importlib.resources
+# would add milliseconds to every run.
+_VOCABULARY_FILE = Path(__file__).with_name("data") / "headers.toml"
+
+
 @cache
 def vocabulary() -> Vocabulary:
-    data = tomllib.loads(
-        resources.files("scraper").joinpath("data/headers.toml").read_text("utf-8")
-    )
+    data = tomllib.loads(_VOCABULARY_FILE.read_text("utf-8"))
     phrases: dict[str, tuple[str, str]] = {}
     for name in ("http_status", "code", "title", "message", "description", "suggestion"):
         for strength in ("strong", "weak"):
@@ -130,11 +140,25 @@ def _reason_phrases() -> frozenset[str]:
 
 def parse_status(cell: str) -> tuple[int | None, str]:
     """An HTTP status at the start of a cell, and what follows it ("400 Bad Request")."""
-    match = _STATUS.match(cell.strip())
+    if len(cell) > _SHORT:
+        return _split_status(cell)
+    return _split_short_status(cell)
+
+
+def _split_status(cell: str) -> tuple[int | None, str]:
+    text = cell.strip()
+    # Most cells that hold no status fail here, before the pattern runs.
+    if not text or text[0] not in "12345":
+        return None, ""
+    match = _STATUS.match(text)
     if not match:
         return None, ""
     rest = match.group(2).strip().strip("()（）:：-–— ").strip()
     return int(match.group(1)), rest
+
+
+# A status column repeats a few dozen values; long cells stay out to keep the cache small.
+_split_short_status = lru_cache(maxsize=4096)(_split_status)
 
 
 def is_status_family(cell: str) -> bool:
@@ -143,8 +167,13 @@ def is_status_family(cell: str) -> bool:
 
 
 def _is_reason(cell: str) -> bool:
-    if len(cell) > 60:
-        return False
+    # No reason phrase is this long; the bound also keeps the cache below small.
+    return len(cell) <= 60 and _is_short_reason(cell)
+
+
+# Cells of reason, message and remedy columns repeat within a page.
+@lru_cache(maxsize=8192)
+def _is_short_reason(cell: str) -> bool:
     phrases = _reason_phrases()
     if cell.lower() in phrases:
         return True
@@ -176,43 +205,99 @@ _SAMPLE = 32
 _SHORT = 80
 
 
-def _sample(values: list[str]) -> tuple[int, list[str]]:
+@lru_cache(maxsize=1024)
+def _spread(filled: int) -> Callable[[list[str]], tuple[str, ...]]:
+    """Picks _SAMPLE of `filled` cells, evenly spaced; columns of one page share lengths."""
+    step = filled / _SAMPLE
+    return itemgetter(*(int(i * step) for i in range(_SAMPLE)))
+
+
+def _sample(values: Iterable[str]) -> tuple[int, list[str]]:
     """How many cells are filled, and at most _SAMPLE of them spread over the column."""
-    cells = [v for v in values if v]
+    cells = list(filter(None, values))
     filled = len(cells)
     if filled > _SAMPLE:
-        step = filled / _SAMPLE
-        cells = [cells[int(i * step)] for i in range(_SAMPLE)]
+        cells = list(_spread(filled)(cells))
     return filled, cells
 
 
-def reason_share(values: list[str]) -> float:
+def reason_share(values: Iterable[str]) -> float:
     """The share of a column's cells that are HTTP reason phrases."""
     _, cells = _sample(values)
     if not cells:
         return 0.0
-    return sum(1 for c in cells if len(c) <= _SHORT and _is_reason(c)) / len(cells)
+    # _is_reason refuses cells over 60 characters, under _SHORT.
+    return sum(map(_is_reason, cells)) / len(cells)
 
 
-def cjk_share(values: list[str]) -> float:
+def _has_cjk(cell: str) -> bool:
+    return not cell.isascii() and _CJK.search(cell[:1000]) is not None
+
+
+def cjk_share(values: Iterable[str]) -> float:
     """The share of a column's cells written in Chinese, Japanese or Korean."""
     _, cells = _sample(values)
     if not cells:
         return 0.0
-    return sum(1 for c in cells if not c.isascii() and _CJK.search(c[:1000])) / len(cells)
+    return sum(map(_has_cjk, cells)) / len(cells)
+
+
+class _CellShape(NamedTuple):
+    """What one cell looks like; a column's profile counts these."""
+
+    status: bool
+    status_family: bool
+    code_like: bool
+    errorish: bool
+    numeric: bool
+    reason: bool
+    cjk: bool
+
+
+_PROSE = _CellShape(False, False, False, False, False, False, False)
+_CJK_PROSE = _PROSE._replace(cjk=True)
+
+
+def _cell_shape(cell: str) -> _CellShape:
+    if len(cell) > _SHORT:
+        return _CJK_PROSE if _has_cjk(cell) else _PROSE
+    return _short_cell_shape(cell)
+
+
+# Short cells repeat (statuses, reason phrases, codes across tables); prose stays out.
+@lru_cache(maxsize=8192)
+def _short_cell_shape(cell: str) -> _CellShape:
+    has_cjk = _has_cjk(cell)
+    status = cell[0].isdigit() and parse_status(cell)[0] is not None
+    family = status or (len(cell) <= 12 and _STATUS_FAMILY.match(cell) is not None)
+    spaces = cell.count(" ")
+    code_like = not spaces and not has_cjk and _CODE_LIKE.match(cell) is not None
+    return _CellShape(
+        status=status,
+        status_family=family,
+        code_like=code_like,
+        errorish=spaces < 3 and _ERRORISH_VALUE.search(cell.replace(" ", "")) is not None,
+        numeric=code_like and _NUMERIC.match(cell) is not None,
+        reason=spaces <= 5 and _is_reason(cell),
+        cjk=has_cjk,
+    )
 
 
 class _Profiles:
     """Column profiles computed when a rule first asks for them: most tables need few."""
 
     def __init__(self, table: RawTable) -> None:
-        self._table = table
+        self._rows = table.rows
+        # Columns narrower than every row are read without a length test per row.
+        self._every_row = min(map(len, table.rows), default=0)
         self._full: dict[int, ColumnProfile] = {}
         self._reason: dict[int, float] = {}
         self._cjk: dict[int, float] = {}
 
-    def column(self, index: int) -> list[str]:
-        return [row[index] for row in self._table.rows if index < len(row)]
+    def column(self, index: int) -> Iterable[str]:
+        if index < self._every_row:
+            return map(itemgetter(index), self._rows)
+        return (row[index] for row in self._rows if index < len(row))
 
     def __getitem__(self, index: int) -> ColumnProfile:
         if index not in self._full:
@@ -220,7 +305,7 @@ class _Profiles:
         return self._full[index]
 
     def filled(self, index: int) -> bool:
-        return any(row[index] for row in self._table.rows if index < len(row))
+        return any(self.column(index))
 
     def reason(self, index: int) -> float:
         if index in self._full:
@@ -237,39 +322,23 @@ class _Profiles:
         return self._cjk[index]
 
 
-def profile(values: list[str]) -> ColumnProfile:
+def profile(values: Iterable[str]) -> ColumnProfile:
     filled, cells = _sample(values)
     if not cells:
         return ColumnProfile()
-    status = family = code_like = errorish = numeric = reason = cjk = 0
-    for cell in cells:
-        has_cjk = not cell.isascii() and _CJK.search(cell[:1000]) is not None
-        cjk += has_cjk
-        if len(cell) > _SHORT:
-            continue
-        if cell[0].isdigit() and parse_status(cell)[0] is not None:
-            status += 1
-            family += 1
-        elif len(cell) <= 12 and _STATUS_FAMILY.match(cell):
-            family += 1
-        spaces = cell.count(" ")
-        if not spaces and not has_cjk and _CODE_LIKE.match(cell):
-            code_like += 1
-            numeric += _NUMERIC.match(cell) is not None
-        if spaces < 3:
-            errorish += _ERRORISH_VALUE.search(cell.replace(" ", "")) is not None
-        if spaces <= 5:
-            reason += _is_reason(cell)
     n = len(cells)
+    status, family, code_like, errorish, numeric, reason, cjk = (
+        sum(flags) / n for flags in zip(*map(_cell_shape, cells), strict=True)
+    )
     return ColumnProfile(
         filled=filled,
-        status=status / n,
-        status_family=family / n,
-        code_like=code_like / n,
-        errorish=errorish / n,
-        numeric=numeric / n,
-        reason=reason / n,
-        cjk=cjk / n,
+        status=status,
+        status_family=family,
+        code_like=code_like,
+        errorish=errorish,
+        numeric=numeric,
+        reason=reason,
+        cjk=cjk,
     )
 
 
@@ -285,25 +354,44 @@ class ColumnMap:
         return "code" in self.fields or "http_status" in self.fields
 
 
+def _by_script(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words apart by script: (Latin, CJK). CJK text has no spaces to mark word bounds."""
+    cjk = tuple(w for w in words if _CJK.match(w[0]))
+    return tuple(w for w in words if not _CJK.match(w[0])), cjk
+
+
+@cache
+def _error_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Error-context words: Latin ones as " word" (a word's start), CJK ones as they are."""
+    latin, cjk = _by_script(vocabulary().error_words)
+    return tuple(f" {w}" for w in latin), cjk
+
+
+@cache
+def _decoy_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Decoy words: Latin ones as " word " (a whole word), CJK ones as they are."""
+    latin, cjk = _by_script(vocabulary().decoys)
+    return tuple(f" {w} " for w in latin), cjk
+
+
 def _mentions_errors(*texts: str) -> bool:
     """Whether any text uses a word that says "error" or "status code"."""
-    context = " ".join(fold(t) for t in texts)
+    context = " ".join(map(_fold_label, texts))
     padded = f" {context} "
-    return any(
-        (f" {w}" in padded) if not _CJK.match(w[0]) else (w in context)
-        for w in vocabulary().error_words
-    )
+    latin, cjk = _error_words()
+    return any(w in padded for w in latin) or any(w in context for w in cjk)
 
 
 def _has_error_context(table: RawTable) -> bool:
     return _mentions_errors(*table.headings, table.section, table.caption, *table.header)
 
 
+@lru_cache(maxsize=4096)
 def _is_decoy(header: str) -> bool:
     text = fold(header)
-    return any(
-        (w in text) if _CJK.match(w[0]) else (f" {w} " in f" {text} ") for w in vocabulary().decoys
-    )
+    padded = f" {text} "
+    latin, cjk = _decoy_words()
+    return any(w in padded for w in latin) or any(w in text for w in cjk)
 
 
 def map_columns(table: RawTable) -> ColumnMap:
@@ -335,7 +423,9 @@ def map_columns(table: RawTable) -> ColumnMap:
     for i, m in enumerate(matches):
         if i in taken.values() or m is None or not profiles.filled(i):
             continue
-        if m.field == "code" or (m.field == "http_status" and "http" not in fold(table.header[i])):
+        if m.field == "code" or (
+            m.field == "http_status" and "http" not in _fold_label(table.header[i])
+        ):
             rank = (2 if m.strength == "strong" else 0) + (1 if m.field == "code" else 0)
             code_candidates.append((rank, m.score, i))
         elif m.field == "http_status":

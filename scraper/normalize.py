@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,70 +69,107 @@ def _record(
     section: str,
     mojibake: dict[int, tuple[str, ...]],
 ) -> Record | None:
-    row = table.rows[row_index]
+    raw = table.rows[row_index]
     repairs: list[str] = []
     if table.section_repairs:
         repairs.append(f"section: {'; '.join(table.section_repairs)}")
-
-    def cell(col: int, name: str) -> str:
-        if col in mojibake:
-            repairs.append(f"{name}: {'; '.join(mojibake[col])}")
-        if not page.fixes:
-            return row[col]
-        return _fix(row[col], page.fixes, name, repairs)
-
-    values: dict[str, str] = {}
-    for name, col in mapping.fields.items():
-        values[name] = cell(col, name)
+    plain = not mojibake and not page.fixes
+    row = raw if plain else _repaired_fields(raw, mapping, page, mojibake, repairs)
+    column = mapping.fields.get
+    status_col, code_col, title_col = column("http_status"), column("code"), column("title")
+    status_cell = "" if status_col is None else row[status_col]
+    code = "" if code_col is None else row[code_col]
+    title = "" if title_col is None else row[title_col]
     status: int | None = None
-    if "http_status" in values:
-        status, reason = parse_status(values["http_status"])
-        if reason and "title" not in mapping.fields:
-            values["title"] = reason
-    code = values.get("code", "")
-    if status is None and "code" not in mapping.fields:
+    if status_col is not None:
+        status, reason = parse_status(status_cell)
+        if reason and title_col is None:
+            title = reason
+    if status is None and code_col is None and _is_lone_code(status_cell):
         # A status column's value that is one code but not an HTTP status ("0" for a
         # connection the client closed) is the vendor's code for the row.
-        status_cell = values.get("http_status", "")
-        if status_cell and len(status_cell.split()) == 1 and not is_status_family(status_cell):
-            code = status_cell
+        code = status_cell
     if not code and status is None:
         return None
     extra: dict[str, str] = {}
     for col in mapping.extra:
         header = table.header[col] or f"column {col + 1}"
-        extra[header] = cell(col, header)
+        extra[header] = raw[col] if plain else _repaired(raw, col, header, page, mojibake, repairs)
     if table.group_titles and table.group_titles[row_index]:
         extra["group"] = table.group_titles[row_index]
-    locator = table.row_locators[row_index] if table.row_locators else table.locator
+    message_col, description_col = column("message"), column("description")
+    suggestion_col = column("suggestion")
+    # Positional, in Record's field order: 17 keywords would cost a microsecond a row.
     return Record(
-        source=page.source,
-        vendor=page.vendor,
-        product=page.product,
-        lang=page.lang,
-        section=section,
-        http_status=status,
-        code=code,
-        title=values.get("title", ""),
-        message=values.get("message", ""),
-        description=values.get("description", ""),
-        suggestion=values.get("suggestion", ""),
-        url=page.url,
-        sha256=page.sha256,
-        locator=locator,
-        repairs=repairs,
-        extra=extra,
+        "",  # key, set by assign_keys
+        page.source,
+        page.vendor,
+        page.product,
+        page.lang,
+        section,
+        status,
+        code,
+        title,
+        "" if message_col is None else row[message_col],
+        "" if description_col is None else row[description_col],
+        "" if suggestion_col is None else row[suggestion_col],
+        page.url,
+        page.sha256,
+        table.row_locators[row_index] if table.row_locators else table.locator,
+        repairs,
+        extra,
     )
+
+
+def _repaired(
+    row: tuple[str, ...],
+    col: int,
+    name: str,
+    page: PageInfo,
+    mojibake: dict[int, tuple[str, ...]],
+    repairs: list[str],
+) -> str:
+    """A cell with the manifest's fixes applied, its repairs logged under `name`."""
+    if col in mojibake:
+        repairs.append(f"{name}: {'; '.join(mojibake[col])}")
+    if not page.fixes:
+        return row[col]
+    return _fix(row[col], page.fixes, name, repairs)
+
+
+def _repaired_fields(
+    row: tuple[str, ...],
+    mapping: ColumnMap,
+    page: PageInfo,
+    mojibake: dict[int, tuple[str, ...]],
+    repairs: list[str],
+) -> list[str]:
+    """The row with its mapped cells repaired, logged in the mapping's order of fields."""
+    fixed = list(row)
+    for name, col in mapping.fields.items():
+        fixed[col] = _repaired(row, col, name, page, mojibake, repairs)
+    return fixed
+
+
+def _is_lone_code(status_cell: str) -> bool:
+    """A status cell holding one word that is no status family ("0", "-1", "E01")."""
+    return bool(status_cell) and len(status_cell.split()) == 1 and not is_status_family(status_cell)
 
 
 def assign_keys(records: list[Record]) -> None:
     """source/section/code (or status), with #2, #3... for repeats, in document order."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
+    prefixes: dict[tuple[str, str], str] = {}
     for record in records:
         ident = record.code or (str(record.http_status) if record.http_status is not None else "")
-        base = f"{record.source}/{slug(record.section) or '-'}/{'_'.join(ident.split())}"
-        seen[base] += 1
-        record.key = base if seen[base] == 1 else f"{base}#{seen[base]}"
+        place = (record.source, record.section)
+        prefix = prefixes.get(place)
+        if prefix is None:
+            prefix = prefixes[place] = f"{record.source}/{slug(record.section) or '-'}/"
+        base = prefix + "_".join(ident.split())
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        record.key = base if count == 1 else f"{base}#{count}"
 
 
 def normalize_tables(tables: list[RawTable], page: PageInfo) -> NormalizeResult:
