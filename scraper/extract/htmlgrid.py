@@ -5,24 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from scraper.errors import ExtractError
-from scraper.extract.htmltext import node_raw_text, node_texts
+from scraper.extract.htmltext import node_raw_text, node_texts, tag_ids
 from scraper.extract.text import Steps, reader_text
 from scraper.limits import Limits
 
 _LEADING_DIGITS = re.compile(r"\s*\+?(\d+)")
 
 
-def _tag_ids(*names: str) -> list[int]:
-    """lexbor's numbers for tag names (comparing numbers is cheaper than comparing names)."""
-    root = LexborHTMLParser("<table><thead><tr><th><td><tbody><tfoot>").root
-    assert root is not None
-    return [root.css_first(name).tag_id for name in names]  # type: ignore[union-attr]
-
-
-_TR, _TD, _TH, _THEAD, _TBODY, _TFOOT = _tag_ids("tr", "td", "th", "thead", "tbody", "tfoot")
+_TR, _TD, _TH, _THEAD, _TBODY, _TFOOT = (
+    next(iter(tag_ids(name))) for name in ("tr", "td", "th", "thead", "tbody", "tfoot")
+)
 _CELLS = {_TD, _TH}
 _ROW_GROUPS = {_THEAD, _TBODY, _TFOOT}
 

@@ -22,21 +22,19 @@ _HIDDEN = re.compile(
     rf"<!--.*?-->|<({'|'.join(_HIDDEN_ELEMENTS)})\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
 )
 _TABLE_START = re.compile(r"<table[\s>/]", re.IGNORECASE)
-# Elements whose edges separate words, or whose text a reader does not see: a cell holding
+
+
+def tag_ids(*names: str) -> frozenset[int]:
+    """lexbor's numbers for tag names (comparing numbers is cheaper than comparing names)."""
+    document = LexborHTMLParser("")
+    return frozenset(document.create_node(name).tag_id for name in names)
+
+
+# Elements whose edges separate words, or whose text a reader does not see: a node holding
 # none of them (or one block that holds all its text) reads as lexbor's text of it.
-_SEPARATING = ", ".join(
-    [*_BLOCK.replace("h[1-6]", "h1|h2|h3|h4|h5|h6").split("|"), *_HIDDEN_ELEMENTS]
-)
-
-
-def _tag_ids(*names: str) -> set[int]:
-    root = LexborHTMLParser("".join(f"<{name}></{name}>" for name in names)).root
-    assert root is not None
-    return {root.css_first(name).tag_id for name in names}  # type: ignore[union-attr]
-
-
-# Elements that cannot hold a cell's whole text as a reader sees it.
-_NOT_HOLDERS = _tag_ids("br", "hr", *_HIDDEN_ELEMENTS)
+_SEPARATING = tag_ids(*_BLOCK.replace("h[1-6]", "h1|h2|h3|h4|h5|h6").split("|"), *_HIDDEN_ELEMENTS)
+# Elements that cannot hold a node's whole text as a reader sees it.
+_NOT_HOLDERS = tag_ids("br", "hr", *_HIDDEN_ELEMENTS)
 
 
 def markup_text(markup: str) -> str:
@@ -62,7 +60,7 @@ def _joined_text(node: LexborNode, joined: str) -> str:
     # text nodes that separates words, lexbor's own text is what a reader sees.
     if sum(1 for part in joined.split("\x00") if part and not part.isspace()) <= 1:
         return text
-    inside = [found for found in node.css(_SEPARATING) if found.mem_id != node.mem_id]
+    inside = _separating_inside(node)
     if not inside or (
         len(inside) == 1
         and inside[0].tag_id not in _NOT_HOLDERS
@@ -77,6 +75,19 @@ def _joined_text(node: LexborNode, joined: str) -> str:
             nested.decompose()
         inner = copy.inner_html or ""
     return markup_text(inner)
+
+
+def _separating_inside(node: LexborNode) -> list[LexborNode]:
+    """Up to two elements inside the node (not the node) whose edges separate words."""
+    found: list[LexborNode] = []
+    inner = node.traverse()
+    next(inner)  # the node itself comes first
+    for element in inner:
+        if element.tag_id in _SEPARATING:
+            found.append(element)
+            if len(found) == 2:
+                break
+    return found
 
 
 def node_texts(nodes: list[LexborNode]) -> list[str]:
