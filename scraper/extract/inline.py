@@ -1,4 +1,8 @@
-"""Markdown inline markup to the text a reader sees, with markdown-it-py's inline parser."""
+"""Markdown inline markup to the text a reader sees, with markdown-it-py's inline parser.
+
+The parser is slow (a few MB/s), and most text needs none of it: text with no markup is its
+own text, and `**strong**` runs, the markup cells carry most, are read by a pattern.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +25,65 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["strikethrough"])
 
 
-# Characters that can start inline markup; a cell without them is its own text.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&!~]")
+# What can start inline markup. Escapes, code spans, `*` emphasis, links, autolinks and HTML
+# start it wherever they stand. Other characters only in context: `&` before an entity name or
+# number, `~~` (one `~` strikes nothing), `!` only before a link's `[`, and `_` unless it
+# joins two letters or digits (`_` inside a word neither opens nor closes emphasis). Elsewhere
+# they are text, and the parser gives the source back unchanged.
+_ENTITY_START = re.compile(r"&[#A-Za-z]")
+_LOOSE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9_])")
+# Text holding NUL is tested by characters alone, without the context rules: the parser writes
+# NUL as U+FFFD where a shortcut keeps it, so for such text the path shows in the result, and
+# the plain character test is the one that decides it.
+_MARKUP_CHAR_BUT_STAR = re.compile(r"[\\`_\[\]<>&!~]")
 _BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
-_SKIP_CONTENT_TAGS = re.compile(r"<(script|style)\b", re.IGNORECASE)
+
+
+def _has_markup_but_star(source: str) -> bool:
+    """Whether `source` may hold markup other than `*` emphasis."""
+    if "\x00" in source:
+        return _MARKUP_CHAR_BUT_STAR.search(source) is not None
+    # Substring tests first: on long rows they are several times faster than any pattern.
+    return (
+        "\\" in source
+        or "`" in source
+        or "[" in source
+        or "<" in source
+        or "~~" in source
+        or ("&" in source and _ENTITY_START.search(source) is not None)
+        or ("_" in source and _LOOSE_UNDERSCORE.search(source) is not None)
+    )
+
+
+def has_markup(source: str) -> bool:
+    """Whether the inline parser could read `source` as anything but its own text."""
+    return "*" in source or _has_markup_but_star(source)
+
+
+# `**strong**` runs that open after a space (or at the start) and close before a space, a
+# closing punctuation mark or the end: strong emphasis under every flanking rule. The pattern
+# starts with `**` and looks behind it, so that the search skips ahead from one `**` to the next.
+_PLAIN_STRONG = re.compile(r"\*\*(?<!\S\*\*)(?=[^\s*])([^*]*?[^\s*])\*\*(?=[\s.,;:!?)]|$)")
+
+
+def shortcut_text(source: str, cell_separator: str = "") -> str | None:
+    """The text of one line of inline markdown read without the parser; None if it needs it.
+
+    With `cell_separator`, `source` is cells joined by it, and the text is given only when it
+    is the cells' texts joined alike: no `**` run may span two cells.
+    """
+    if _has_markup_but_star(source):
+        return None
+    if "*" not in source:
+        return source
+    if "**" not in source:
+        return None
+    # Split gives the pieces around each run and, between them, the run's text.
+    pieces = _PLAIN_STRONG.split(source)
+    if cell_separator and any(cell_separator in run for run in pieces[1::2]):
+        return None
+    plain = "".join(pieces)
+    return None if "*" in plain else plain
 
 
 def _tokens_text(tokens: list[Token]) -> str:
@@ -42,27 +101,20 @@ def _tokens_text(tokens: list[Token]) -> str:
     return "".join(parts)
 
 
+def parsed_text(source: str) -> str:
+    """The text of inline markdown as the full inline parser reads it."""
+    tokens = _markdown().parseInline(source)
+    children = tokens[0].children if tokens and tokens[0].children else []
+    return _tokens_text(children)
+
+
 def inline_text(source: str) -> str:
     """Bold, code spans, links, inline HTML and escapes become plain text; whitespace collapsed."""
     return collapse(inline_raw_text(source))
 
 
-# `**strong**` runs that open after a space (or at the start) and close before a space, a
-# closing punctuation mark or the end: strong emphasis under every flanking rule.
-_PLAIN_STRONG = re.compile(r"(?:(?<=\s)|^)\*\*(?=[^\s*])([^*]*?[^\s*])\*\*(?=[\s.,;:!?)]|$)")
-_NOT_STAR_MARKUP = re.compile(r"[\\`_\[\]<>&!~]")
-
-
 @lru_cache(maxsize=65536)
 def inline_raw_text(source: str) -> str:
     """The text of inline markdown, whitespace not yet collapsed."""
-    if not _MARKUP.search(source):
-        return source
-    if "**" in source and not _NOT_STAR_MARKUP.search(source):
-        # Bold is the markup cells carry most; read it without the full inline parser.
-        plain = _PLAIN_STRONG.sub(r"\1", source)
-        if "*" not in plain:
-            return plain
-    tokens = _markdown().parseInline(source)
-    children = tokens[0].children if tokens and tokens[0].children else []
-    return _tokens_text(children)
+    text = shortcut_text(source)
+    return parsed_text(source) if text is None else text

@@ -2,7 +2,8 @@
 
 Block structure is read by a line scanner (fences, headings, HTML blocks, pipe tables), which
 is lenient where GFM is strict (no delimiter row, a one-cell delimiter row, no outer pipes) and
-fast on large pages; cell text goes through markdown-it-py's inline parser.
+fast on large pages; cell text is what markdown-it-py's inline parser reads in it (pipetable.py
+reads rows, inline.py the markup).
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ from dataclasses import dataclass, field, replace
 from scraper.errors import ExtractError
 from scraper.extract import html
 from scraper.extract.inline import inline_raw_text, inline_text
+from scraper.extract.pipetable import (
+    PipeRows,
+    cell_text,
+    fit_rows,
+    is_delimiter_body,
+    row_body,
+    split_row,
+)
 from scraper.extract.sniff import strip_front_matter
-from scraper.extract.text import Steps, reader_heading, reader_text
+from scraper.extract.text import Steps, reader_heading
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.types import RawTable
 
@@ -25,24 +34,8 @@ _HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE
 _TABLE_OPEN = re.compile(r"<table[\s>]", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 _CONTAINER = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+)?")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
-_DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _BOLD_CAPTION = re.compile(r"^\s*(\*\*|__)")
 _SENTENCE_END = tuple(".。:：!?！？,，;；")
-
-
-def _split_row(line: str, max_cells: int) -> list[str]:
-    body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|") and not body.endswith("\\|"):
-        body = body[:-1]
-    cells = _UNESCAPED_PIPE.split(body, maxsplit=max_cells)[:max_cells]
-    return [cell.replace("\\|", "|") for cell in cells]
-
-
-def _is_delimiter(cells: list[str]) -> bool:
-    return bool(cells) and all(_DELIMITER_CELL.match(cell) for cell in cells)
 
 
 def _strip_container(line: str) -> str:
@@ -50,63 +43,14 @@ def _strip_container(line: str) -> str:
     return _CONTAINER.sub("", line, count=1)
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_STATUS_CELL = re.compile(r"^[1-5]\d\d(?!\d)")
-_NUMBER_CELL = re.compile(r"^-?(?:\d+|0x[0-9a-fA-F]+)$")
-
-
-def _cell_kind(text: str) -> str:
-    """A coarse shape of a cell, to tell which column a stray cell belongs to."""
-    if not text:
-        return "empty"
-    if _STATUS_CELL.match(text):
-        return "status"
-    if _NUMBER_CELL.match(text):
-        return "number"
-    if _CJK.search(text):
-        return "cjk"
-    if " " not in text and len(text) <= 60:
-        return "ident"
-    return "text"
-
-
-def _column_kinds(rows: list[list[str]], width: int) -> list[str]:
-    full = [row for row in rows if len(row) >= width]
-    kinds = []
-    for col in range(width):
-        seen = [_cell_kind(row[col]) for row in full if row[col]]
-        kinds.append(max(sorted(set(seen)), key=seen.count) if seen else "")
-    return kinds
-
-
-def _fit_rows(rows: list[list[str]], width: int) -> tuple[list[list[str]], list[int]]:
-    """Give every row the header's width.
-
-    Surplus cells are dropped and missing ones are empty, as GFM reads them, except a short row
-    whose cells match the last columns better than the first: that is a vendor's flattened
-    rowspan, the leading cells filled down from the row above.
-    """
-    if all(len(row) >= width for row in rows):
-        return [row[:width] for row in rows], [0] * len(rows)
-    kinds = _column_kinds(rows, width)
-    fitted: list[list[str]] = []
-    shifts: list[int] = []
-    for row in rows:
-        shift = 0
-        if len(row) > width:
-            row = row[:width]
-        elif len(row) < width:
-            missing = width - len(row)
-            left = sum(_cell_kind(c) == kinds[i] for i, c in enumerate(row) if c)
-            right = sum(_cell_kind(c) == kinds[i + missing] for i, c in enumerate(row) if c)
-            if fitted and right > left:
-                row = fitted[-1][:missing] + row
-                shift = missing
-            else:
-                row = row + [""] * missing
-        fitted.append(row)
-        shifts.append(shift)
-    return fitted, shifts
+def _row_content(line: str) -> str | None:
+    """The content of a line that can be a pipe-table row, without its containers; else None."""
+    if line[:1] == "|":
+        return line  # the usual row: no container, no fence
+    content = _strip_container(line)
+    if "|" not in content or not content.strip() or _FENCE.match(line):
+        return None
+    return content
 
 
 def _title_like(line: str) -> bool:
@@ -125,6 +69,8 @@ class _Scanner:
     offset: int
     """Lines removed before `lines` (front matter), for line numbers in locators."""
     limits: Limits = DEFAULT_LIMITS
+    spaces_only: bool = False
+    """Whether the page's only blanks are spaces and line breaks (see PipeRows)."""
     tables: list[RawTable] = field(default_factory=list)
     title_lines: list[tuple[str, Steps]] = field(default_factory=list)
     """Per table, the short title line above it (used when the page has no headings)."""
@@ -178,7 +124,7 @@ class _Scanner:
                 self.heading(int(tag.group(1)), reader_heading(html_raw_text(tag.group(2))))
                 i += 1
                 continue
-            if _TABLE_OPEN.search(line):
+            if "<" in line and _TABLE_OPEN.search(line):
                 i = self._html_table(i)
                 continue
             if "|" in line and self._pipe_table(i):
@@ -247,14 +193,7 @@ class _Scanner:
     _pipe_end: int = 0
 
     def _row_text(self, index: int) -> str | None:
-        """The content of a line that can be a pipe-table row, without its containers."""
-        if index >= len(self.lines):
-            return None
-        line = self.lines[index]
-        content = _strip_container(line)
-        if "|" not in content or not content.strip() or _FENCE.match(line):
-            return None
-        return content
+        return _row_content(self.lines[index]) if index < len(self.lines) else None
 
     def _pipe_table(self, start: int) -> bool:
         """Read a pipe table starting at `start`; False when the lines are not a table.
@@ -266,60 +205,54 @@ class _Scanner:
         first, second = self._row_text(start), self._row_text(start + 1)
         if first is None or second is None:
             return False
-        header_cells_raw = _split_row(first, limits.max_line_cells)
-        has_delimiter = _is_delimiter(_split_row(second, limits.max_line_cells))
+        header_cells_raw = split_row(first, limits.max_line_cells)
+        has_delimiter = is_delimiter_body(row_body(second), limits.max_line_cells)
         if not has_delimiter and not (
             first.lstrip().startswith("|") and len(header_cells_raw) >= 2
         ):
             return False
-        end = start + (2 if has_delimiter else 1)
-        kept: list[tuple[list[str], int]] = []
-        while (content := self._row_text(end)) is not None:
-            row = _split_row(content, limits.max_line_cells)
-            # A delimiter row further down (a second header) is dropped, not read as data.
-            if not _is_delimiter(row):
-                kept.append((row, end))
-                if len(kept) > limits.max_rows:
-                    raise ExtractError(
-                        f"table at line {self.offset + start + 1} has over {limits.max_rows} "
-                        "rows, over the limit"
-                    )
-            end += 1
         width = min(len(header_cells_raw), limits.max_columns)
-        cap = limits.max_cell_chars
+        rows = PipeRows(width, limits, self.spaces_only)
+        end = len(self.lines)
+        for index in range(start + (2 if has_delimiter else 1), end):
+            content = _row_content(self.lines[index])
+            if content is None:
+                end = index
+                break
+            rows.add(content, index)
+            if len(rows.lines) > limits.max_rows:
+                raise ExtractError(
+                    f"table at line {self.offset + start + 1} has over {limits.max_rows} "
+                    "rows, over the limit"
+                )
+        header = [cell_text(c, limits.max_cell_chars) for c in header_cells_raw[:width]]
+        self._add_pipe_table(start, header, rows)
+        self._pipe_end = end
+        return True
+
+    def _add_pipe_table(self, start: int, header: list[tuple[str, Steps]], rows: PipeRows) -> None:
+        limits = self.limits
         notes = []
-        if any(len(c) > cap for row, _ in kept for c in row[:width]):
+        if rows.cut:
+            cap = limits.max_cell_chars
             notes.append(f"table at line {self.offset + start + 1}: a cell cut at {cap} characters")
-        header_cells = [
-            reader_text(inline_raw_text(c[:cap]), cap) for c in header_cells_raw[:width]
-        ]
-        cells = [
-            [reader_text(inline_raw_text(c[:cap]), cap) for c in row[:width]] for row, _ in kept
-        ]
-        fitted, shifts = _fit_rows([[text for text, _ in row] for row in cells], width)
-        repairs: list[tuple[int, int, Steps]] = [
-            (-1, col, steps) for col, (_, steps) in enumerate(header_cells) if steps
-        ]
-        for index, row_cells in enumerate(cells):
-            # A flattened row's cells sit at the end of the fitted row.
-            repairs.extend(
-                (index, col + shifts[index], steps)
-                for col, (_, steps) in enumerate(row_cells)
-                if steps
-            )
+        fitted, shifts = fit_rows(rows.rows, len(header))
+        repairs = [(-1, col, steps) for col, (_, steps) in enumerate(header) if steps]
+        # A flattened row's cells sit at the end of the fitted row.
+        repairs.extend((row, col + shifts[row], steps) for row, col, steps in rows.repairs)
         section, headings = self.context()
         self.tables.append(
             RawTable(
-                header=tuple(text for text, _ in header_cells),
-                rows=tuple(tuple(row) for row in fitted),
+                header=tuple(text for text, _ in header),
+                rows=tuple(map(tuple, fitted)),
                 section=section[0],
                 section_repairs=section[1],
                 cell_repairs=tuple(repairs),
                 locator=f"line {self.offset + start + 1}",
                 headings=headings,
-                row_locators=tuple(f"line {self.offset + n + 1}" for _, n in kept),
+                row_locators=tuple([f"line {self.offset + n + 1}" for n in rows.lines]),
                 caption=self.caption(),
-                group_titles=tuple("" for _ in kept),
+                group_titles=("",) * len(rows.lines),
                 notes=tuple(notes),
             )
         )
@@ -327,23 +260,47 @@ class _Scanner:
             raise ExtractError(f"over {limits.max_tables} tables on the page, over the limit")
         self.title_lines.append(self.title_line())
         self.paragraph = []
-        self._pipe_end = end
-        return True
 
 
 def html_raw_text(fragment: str) -> str:
     return html.markup_text(fragment)
 
 
+# The ASCII blanks that str.split() folds, but for the space and line breaks.
+_CONTROL_BLANKS = "\t\v\f\x1c\x1d\x1e\x1f"
+
+
 def _lines(text: str) -> list[str]:
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The lines of a text split at CRLF, CR and LF, with no line-break-normalized copy of it."""
+    lines = text.split("\n")
+    if "\r" not in text:
+        return lines
+    split: list[str] = []
+    last = len(lines) - 1
+    for index, line in enumerate(lines):
+        if "\r" not in line:
+            split.append(line)
+            continue
+        if index < last and line.endswith("\r"):
+            line = line[:-1]  # the CR of a CRLF
+        split.extend(line.split("\r"))
+    return split
+
+
+def _body_lines(text: str) -> tuple[int, list[str]]:
+    """The lines after any front matter, and how many line feeds the front matter holds.
+
+    The text after the front matter is a copy of the page: it is let go once split in lines.
+    """
+    body = strip_front_matter(text)
+    return text[: len(text) - len(body)].count("\n"), _lines(body)
 
 
 def extract_tables(text: str, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]:
     """Every pipe table and HTML table of a markdown page, in document order."""
-    body = strip_front_matter(text)
-    offset = text[: len(text) - len(body)].count("\n")
-    scanner = _Scanner(lines=_lines(body), offset=offset, limits=limits)
+    offset, lines = _body_lines(text)
+    spaces_only = not any(blank in text for blank in _CONTROL_BLANKS)
+    scanner = _Scanner(lines=lines, offset=offset, limits=limits, spaces_only=spaces_only)
     scanner.scan()
     if scanner.has_headings:
         return scanner.tables
