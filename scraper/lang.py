@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_LATIN = re.compile(r"[A-Za-z]")
+
+@cache
+def _scripts() -> tuple[re.Pattern[str], ...]:
+    """Han, kana, hangul and Latin letters; compiled on first need (wide classes compile
+    slowly, and most pages declare their language)."""
+    return (
+        re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+        re.compile(r"[\u3040-\u30ff]"),
+        re.compile(r"[\uac00-\ud7af]"),
+        re.compile(r"[A-Za-z]"),
+    )
 
 
 def _in_charset(char: str, codec: str) -> bool:
@@ -33,10 +41,11 @@ def _han_script(han: list[str]) -> str:
 def detect_lang(text: str) -> str:
     """A BCP 47 tag (en, zh-Hans, zh-Hant, ja, ko) for the page's main script, "" when unsure."""
     sample = text[:200_000]
-    hangul = len(_HANGUL.findall(sample))
-    kana = len(_KANA.findall(sample))
-    han = _HAN.findall(sample)
-    latin = len(_LATIN.findall(sample))
+    han_letters, kana_letters, hangul_letters, latin_letters = _scripts()
+    hangul = len(hangul_letters.findall(sample))
+    kana = len(kana_letters.findall(sample))
+    han = han_letters.findall(sample)
+    latin = len(latin_letters.findall(sample))
     # CJK characters carry a word's worth each: weigh them against Latin letters accordingly.
     cjk = hangul + kana + len(han)
     if cjk * 4 >= latin * 0.2 and cjk >= 10:
