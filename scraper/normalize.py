@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -172,7 +173,7 @@ def assign_keys(records: list[Record]) -> None:
         record.key = base if count == 1 else f"{base}#{count}"
 
 
-def normalize_tables(tables: list[RawTable], page: PageInfo) -> NormalizeResult:
+def normalize_tables(tables: Iterable[RawTable], page: PageInfo) -> NormalizeResult:
     records: list[Record] = []
     error_tables = skipped = 0
     for table in tables:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from scraper.decode import decode_bytes
 from scraper.errors import ExtractError
-from scraper.extract import extract_tables, sniff_format
+from scraper.extract import iter_tables, sniff_format
 from scraper.extract.html import declared_lang
 from scraper.lang import detect_lang
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, normalize_tables
-from scraper.types import Record
+from scraper.types import RawTable, Record
 
 _REGION_SCRIPTS = {
     "cn": "zh-Hans",
@@ -71,11 +72,19 @@ def parse_page(
     fmt = fmt or sniff_format(text, filename)
     lang = page.lang or normalize_lang(declared_lang(text) if fmt != "markdown" else "")
     lang = lang or detect_lang(text)
+    tables: list[RawTable] = []
+
+    def kept(found: Iterable[RawTable]) -> Iterator[RawTable]:
+        for table in found:
+            tables.append(table)
+            yield table
+
+    # Tables are turned into records as they are read (a large page is read while the
+    # records of its first tables are made).
     try:
-        tables = extract_tables(text, fmt, limits)
+        result = normalize_tables(kept(iter_tables(text, fmt, limits)), replace(page, lang=lang))
     except ExtractError as exc:
         raise ExtractError(f"{where}: {exc}") from None
-    result = normalize_tables(tables, replace(page, lang=lang))
     return ParsedPage(
         records=result.records,
         format=fmt,

@@ -7,29 +7,26 @@ recursion limits.
 
 from __future__ import annotations
 
-import itertools
-import queue
 import re
-import threading
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from scraper.errors import ExtractError
-from scraper.extract import htmlscan
+from scraper.extract import htmlpieces, htmlscan
 from scraper.extract.htmlgrid import grid, header_row_count, join_header
-from scraper.extract.htmltext import markup_text, node_raw_text, node_text
+from scraper.extract.htmltext import markup_text, node_raw_text, node_text, tag_ids
 from scraper.extract.text import Steps, reader_heading
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.types import RawTable
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+(_TABLE,) = tag_ids("table")
 # Pages larger than this are parsed piece by piece (see htmlscan), each piece while the one
 # before it is read, and each tree freed once read.
 PIECE_BYTES = 256 * 1024
 
-__all__ = ["declared_lang", "extract_tables", "markup_text", "table_from_node"]
+__all__ = ["declared_lang", "extract_tables", "iter_tables", "markup_text", "table_from_node"]
 
 
 def _caption(table: LexborNode) -> str:
@@ -115,72 +112,95 @@ class _Outline:
         self.titles.append(heading[0])
 
 
-class _Parsing:
-    """A piece handed to the parsing thread, and its tree once parsed."""
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-        self.tree: LexborHTMLParser | None = None
-        self.error: BaseException | None = None
-        self.done = threading.Event()
+# A heading (its level and text) or a table, in the order a reader meets them.
+Event = tuple[int, tuple[str, Steps]] | RawTable
 
 
-def _parse_each(jobs: queue.SimpleQueue[_Parsing | None]) -> None:
-    """The parsing thread: one thread, so that freed trees are reused by the next parse."""
-    while (job := jobs.get()) is not None:
-        try:
-            job.tree = LexborHTMLParser(job.body)
-        except BaseException as exc:  # handed to the reader, in its thread
-            job.error = exc
-        job.body = b""
-        job.done.set()
+class _PageReader:
+    """Reads pieces of one page in order: headings move the outline, tables are read."""
+
+    def __init__(
+        self,
+        data: bytes,
+        lowered: bytes,
+        outline: _Outline,
+        line_offset: int,
+        first_number: int,
+        limits: Limits,
+    ) -> None:
+        self.data, self.lowered = data, lowered
+        self.outline = outline
+        self.line_offset = line_offset
+        self.first_number = first_number
+        self.limits = limits
+        self.seen = 0
+        """Tables met so far, read or empty."""
+
+    def events(self, bounds: Iterable[tuple[int, int]]) -> Iterator[Event]:
+        pieces = htmlpieces.parsed_pieces(self.data, self.lowered, bounds, self.limits)
+        for parser, piece, first_line in pieces:
+            root = parser.root
+            if root is not None:
+                yield from self._piece_events(root, piece, first_line)
+
+    def _piece_events(self, root: LexborNode, piece: bytes, first_line: int) -> Iterator[Event]:
+        found = root.css("table, h1, h2, h3, h4, h5, h6")
+        table_count = sum(1 for node in found if node.tag_id == _TABLE)
+        lines = htmlscan.table_lines(piece, first_line + self.line_offset)
+        if len(lines) != table_count:
+            lines = []  # tables the parser made up, or hid: line numbers would mislead
+        piece_tables = 0
+        may_span = b"span" in piece
+        outline = self.outline
+        for node in found:
+            level = HEADING_TAGS.get(node.tag or "")
+            if level is not None:
+                heading = reader_heading(node_raw_text(node))
+                outline.enter(level, heading)
+                yield level, heading
+                continue
+            number = self.first_number + self.seen
+            where = f"line {lines[piece_tables]}" if lines else ""
+            self.seen += 1
+            piece_tables += 1
+            if number > self.limits.max_tables:
+                raise ExtractError(
+                    f"over {self.limits.max_tables} tables on the page, over the limit"
+                )
+            table = table_from_node(
+                node, outline.current, tuple(outline.titles), number, where, self.limits, may_span
+            )
+            if table is not None:
+                yield table
 
 
-def _tree(job: _Parsing) -> LexborHTMLParser:
-    job.done.wait()
-    if job.error is not None:
-        raise job.error
-    assert job.tree is not None
-    return job.tree
+def _tables(events: Iterable[Event]) -> Iterator[RawTable]:
+    return (event for event in events if isinstance(event, RawTable))
 
 
-# How many pieces are parsed ahead of the one being read.
-_AHEAD = 2
+def iter_tables(
+    text: str,
+    section: tuple[str, Steps] = ("", ()),
+    headings: tuple[str, ...] = (),
+    line_offset: int = 0,
+    first_number: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+    piece_bytes: int = PIECE_BYTES,
+) -> Iterator[RawTable]:
+    """Every table of an HTML page or fragment, in document order, each as soon as it is read.
 
-
-def _parsed_pieces(
-    data: bytes, lowered: bytes, limits: Limits, piece_bytes: int
-) -> Iterator[tuple[LexborHTMLParser, bytes, int]]:
-    """Each piece's parsed tree, lower-cased bytes and first line, in document order; pieces
-    of a large page are parsed ahead, in a thread of their own (lexbor lets go of the GIL),
-    while the one before is read."""
-    bounds = htmlscan.pieces(lowered, piece_bytes)
-    first = next(bounds)
-    if first[1] == len(data):
-        htmlscan.check_depth(lowered, limits.max_depth)
-        yield LexborHTMLParser(data), lowered, 1
+    `section` and `headings` are the context the fragment sits in (its markdown heading), used
+    until a heading inside the fragment replaces them. `line_offset` maps fragment lines to the
+    enclosing document's lines. Pages of `piece_bytes` and more are parsed piece by piece.
+    """
+    if not text.strip():
         return
-    prefix = htmlscan.doctype(lowered, data)
-    jobs: queue.SimpleQueue[_Parsing | None] = queue.SimpleQueue()
-    threading.Thread(target=_parse_each, args=(jobs,), daemon=True).start()
-    ahead: deque[tuple[_Parsing, bytes, int]] = deque()
-    line = 1
-    try:
-        for start, end in itertools.chain([first], bounds):
-            piece = lowered[start:end]
-            htmlscan.check_depth(piece, limits.max_depth)
-            job = _Parsing(data[start:end] if start == 0 else prefix + data[start:end])
-            jobs.put(job)
-            ahead.append((job, piece, line))
-            line += piece.count(b"\n")
-            if len(ahead) > _AHEAD:
-                job, done_piece, done_line = ahead.popleft()
-                yield _tree(job), done_piece, done_line
-        while ahead:
-            job, done_piece, done_line = ahead.popleft()
-            yield _tree(job), done_piece, done_line
-    finally:
-        jobs.put(None)
+    data = text.encode("utf-8", "replace")
+    lowered = data.lower()
+    reader = _PageReader(
+        data, lowered, _Outline(section, headings), line_offset, first_number, limits
+    )
+    yield from _tables(reader.events(htmlscan.pieces(lowered, piece_bytes)))
 
 
 def extract_tables(
@@ -192,48 +212,10 @@ def extract_tables(
     limits: Limits = DEFAULT_LIMITS,
     piece_bytes: int = PIECE_BYTES,
 ) -> list[RawTable]:
-    """Every table of an HTML page or fragment, in document order.
-
-    `section` and `headings` are the context the fragment sits in (its markdown heading), used
-    until a heading inside the fragment replaces them. `line_offset` maps fragment lines to the
-    enclosing document's lines.
-    """
-    if not text.strip():
-        return []
-    data = text.encode("utf-8", "replace")
-    lowered = data.lower()
-    outline = _Outline(section, headings)
-    tables: list[RawTable] = []
-    seen_tables = 0
-    for parser, piece, first_line in _parsed_pieces(data, lowered, limits, piece_bytes):
-        root = parser.root
-        if root is None:
-            continue
-        found = root.css("table, h1, h2, h3, h4, h5, h6")
-        table_count = sum(1 for node in found if node.tag == "table")
-        lines = htmlscan.table_lines(piece, first_line + line_offset)
-        if len(lines) != table_count:
-            lines = []  # tables the parser made up, or hid: line numbers would mislead
-        piece_tables = 0
-        may_span = b"span" in piece
-        for node in found:
-            tag = node.tag or ""
-            level = HEADING_TAGS.get(tag)
-            if level is not None:
-                outline.enter(level, reader_heading(node_raw_text(node)))
-                continue
-            number = first_number + seen_tables
-            where = f"line {lines[piece_tables]}" if lines else ""
-            seen_tables += 1
-            piece_tables += 1
-            if number > limits.max_tables:
-                raise ExtractError(f"over {limits.max_tables} tables on the page, over the limit")
-            table = table_from_node(
-                node, outline.current, tuple(outline.titles), number, where, limits, may_span
-            )
-            if table is not None:
-                tables.append(table)
-    return tables
+    """iter_tables, as a list."""
+    return list(
+        iter_tables(text, section, headings, line_offset, first_number, limits, piece_bytes)
+    )
 
 
 _HTML_LANG = re.compile(

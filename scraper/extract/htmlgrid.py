@@ -112,22 +112,28 @@ def _plain_grid(
     for index, (tr, _, in_thead) in enumerate(rows):
         children = list(tr.iter())
         tags = [child.tag_id for child in children]
-        cells = [child for child, tag in zip(children, tags, strict=True) if tag in _CELLS]
+        if _CELLS.issuperset(tags):
+            cells = children
+        else:
+            cells = [child for child, tag in zip(children, tags, strict=True) if tag in _CELLS]
         read = cells
         if len(cells) > max_columns:
             notes.append(f"table {number}: row {index + 1} cut at {max_columns} columns")
             read = cells[:max_columns]
-        out: list[str] = []
+        texts = node_texts(read)
+        whole = "".join(texts)
         repairs: list[Steps] = []
-        for column, raw in enumerate(node_texts(read)):
-            if raw.isascii() and len(raw) <= cap:
-                out.append(" ".join(raw.split()))
-                continue
-            text, steps = _reader_text(raw, number, cap, notes)
-            out.append(text)
-            if steps:
-                repairs.extend([()] * (column - len(repairs)))
-                repairs.append(steps)
+        if whole.isascii() and len(whole) <= cap:
+            # The common row: plain ASCII cells, nothing to repair or cut.
+            out = [" ".join(text.split()) for text in texts]
+        else:
+            out = []
+            for column, raw in enumerate(texts):
+                text, steps = _reader_text(raw, number, cap, notes)
+                out.append(text)
+                if steps:
+                    repairs.extend([()] * (column - len(repairs)))
+                    repairs.append(steps)
         total += len(out)
         if total > limits.max_cells:
             raise ExtractError(

@@ -93,9 +93,11 @@ def _separating_inside(node: LexborNode) -> list[LexborNode]:
 def node_texts(nodes: list[LexborNode]) -> list[str]:
     """node_raw_text of each node, reading each once in the common case."""
     texts = [node.text(deep=True, separator="\x00", strip=False) for node in nodes]
-    for index, joined in enumerate(texts):
-        if "\x00" in joined:
-            texts[index] = _joined_text(nodes[index], joined)
+    if "\x00" in "".join(texts):
+        texts = [
+            _joined_text(node, joined) if "\x00" in joined else joined
+            for node, joined in zip(nodes, texts, strict=True)
+        ]
     return texts
 
 
