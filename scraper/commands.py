@@ -7,7 +7,6 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scraper import serialize
 from scraper.errors import ScraperError
@@ -22,7 +21,7 @@ def _note(message: str) -> None:
 
 
 def _is_url(text: str) -> bool:
-    return urlsplit(text).scheme in ("http", "https")
+    return text[:8].lower().startswith(("http://", "https://"))
 
 
 def _read_page(page: str, max_bytes: int) -> bytes:
@@ -60,6 +59,8 @@ def run_parse(args: argparse.Namespace) -> int:
     max_bytes = limits.max_page_bytes
     charset = ""
     if _is_url(args.page):
+        from urllib.parse import urlsplit
+
         from scraper.fetch import FetchPolicy, fetch_url
 
         snapshot = fetch_url(args.page, FetchPolicy(max_bytes=max_bytes))

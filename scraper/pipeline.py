@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from scraper.decode import decode_bytes
 from scraper.errors import ExtractError
 from scraper.extract import iter_tables, sniff_format
-from scraper.extract.html import declared_lang
+from scraper.extract.sniff import declared_lang
 from scraper.lang import detect_lang
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, normalize_tables

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from scraper.extract import html, markdown
 from scraper.extract.sniff import sniff_format
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.types import RawTable
 
 Extractor = Callable[[str, Limits], Iterable[RawTable]]
 
+
+# Each extractor is imported when a page first needs it: a run reading HTML pages only does
+# not load the markdown reader, nor a markdown-only run the HTML parser.
+def _markdown(text: str, limits: Limits) -> Iterable[RawTable]:
+    from scraper.extract import markdown
+
+    return markdown.extract_tables(text, limits)
+
+
+def _html(text: str, limits: Limits) -> Iterable[RawTable]:
+    from scraper.extract import html
+
+    return html.iter_tables(text, limits=limits)
+
+
 # Markdown with HTML blocks is read by the markdown extractor, which hands each HTML table
 # block to the HTML extractor with the markdown heading as its section.
 EXTRACTORS: dict[str, Extractor] = {
-    "markdown": markdown.extract_tables,
-    "markdown+html": markdown.extract_tables,
-    "html": lambda text, limits: html.iter_tables(text, limits=limits),
+    "markdown": _markdown,
+    "markdown+html": _markdown,
+    "html": _html,
 }
 
 

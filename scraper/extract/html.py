@@ -7,7 +7,6 @@ recursion limits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborNode
@@ -26,7 +25,7 @@ HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # before it is read, and each tree freed once read.
 PIECE_BYTES = 256 * 1024
 
-__all__ = ["declared_lang", "extract_tables", "iter_tables", "markup_text", "table_from_node"]
+__all__ = ["extract_tables", "iter_tables", "markup_text", "table_from_node"]
 
 
 def _caption(table: LexborNode) -> str:
@@ -216,14 +215,3 @@ def extract_tables(
     return list(
         iter_tables(text, section, headings, line_offset, first_number, limits, piece_bytes)
     )
-
-
-_HTML_LANG = re.compile(
-    r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)", re.IGNORECASE
-)
-
-
-def declared_lang(text: str) -> str:
-    """The language an HTML page declares on its <html> element, "" when none."""
-    match = _HTML_LANG.search(text[:20_000])
-    return match.group(1) if match else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -99,6 +100,12 @@ def _reader_text(raw: str, number: int, cap: int, notes: list[str]) -> tuple[str
         notes.append(f"table {number}: a cell cut at {cap} characters")
     elif raw.isascii():
         return " ".join(raw.split()), ()
+    return _repaired_text(raw, cap)
+
+
+@lru_cache(maxsize=4096)
+def _repaired_text(raw: str, cap: int) -> tuple[str, Steps]:
+    """Cached: tables repeat cells (a status, a shared description), and repair is costly."""
     return reader_text(raw, cap)
 
 

@@ -1,4 +1,5 @@
-"""Tell markdown from HTML by the content (seed pages arrive as .txt)."""
+"""What a page says about itself before it is read: its format (seed pages arrive as .txt,
+so markdown is told from HTML by the content) and the language an HTML page declares."""
 
 from __future__ import annotations
 
@@ -31,3 +32,14 @@ def sniff_format(text: str, filename: str = "") -> str:
     if not is_markdown and _TAG_START.match(body):
         return "html"
     return "markdown+html" if _TABLE_TAG.search(body) else "markdown"
+
+
+_HTML_LANG = re.compile(
+    r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)", re.IGNORECASE
+)
+
+
+def declared_lang(text: str) -> str:
+    """The language an HTML page declares on its <html> element, "" when none."""
+    match = _HTML_LANG.search(text[:20_000])
+    return match.group(1) if match else ""
