@@ -111,10 +111,6 @@ class _Outline:
         self.titles.append(heading[0])
 
 
-# A heading (its level and text) or a table, in the order a reader meets them.
-Event = tuple[int, tuple[str, Steps]] | RawTable
-
-
 class _PageReader:
     """Reads pieces of one page in order: headings move the outline, tables are read."""
 
@@ -135,14 +131,14 @@ class _PageReader:
         self.seen = 0
         """Tables met so far, read or empty."""
 
-    def events(self, bounds: Iterable[tuple[int, int]]) -> Iterator[Event]:
+    def tables(self, bounds: Iterable[tuple[int, int]]) -> Iterator[RawTable]:
         pieces = htmlpieces.parsed_pieces(self.data, self.lowered, bounds, self.limits)
         for parser, piece, first_line in pieces:
             root = parser.root
             if root is not None:
-                yield from self._piece_events(root, piece, first_line)
+                yield from self._piece_tables(root, piece, first_line)
 
-    def _piece_events(self, root: LexborNode, piece: bytes, first_line: int) -> Iterator[Event]:
+    def _piece_tables(self, root: LexborNode, piece: bytes, first_line: int) -> Iterator[RawTable]:
         found = root.css("table, h1, h2, h3, h4, h5, h6")
         table_count = sum(1 for node in found if node.tag_id == _TABLE)
         lines = htmlscan.table_lines(piece, first_line + self.line_offset)
@@ -154,9 +150,7 @@ class _PageReader:
         for node in found:
             level = HEADING_TAGS.get(node.tag or "")
             if level is not None:
-                heading = reader_heading(node_raw_text(node))
-                outline.enter(level, heading)
-                yield level, heading
+                outline.enter(level, reader_heading(node_raw_text(node)))
                 continue
             number = self.first_number + self.seen
             where = f"line {lines[piece_tables]}" if lines else ""
@@ -171,10 +165,6 @@ class _PageReader:
             )
             if table is not None:
                 yield table
-
-
-def _tables(events: Iterable[Event]) -> Iterator[RawTable]:
-    return (event for event in events if isinstance(event, RawTable))
 
 
 def iter_tables(
@@ -199,7 +189,7 @@ def iter_tables(
     reader = _PageReader(
         data, lowered, _Outline(section, headings), line_offset, first_number, limits
     )
-    yield from _tables(reader.events(htmlscan.pieces(lowered, piece_bytes)))
+    yield from reader.tables(htmlscan.pieces(lowered, piece_bytes))
 
 
 def extract_tables(

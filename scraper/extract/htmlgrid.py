@@ -91,6 +91,13 @@ def grid(
     return _spanned_grid(rows, spanned, number, limits, notes)
 
 
+def _check_cells(total: int, number: int, limits: Limits) -> None:
+    if total > limits.max_cells:
+        raise ExtractError(
+            f"table {number} has over {limits.max_cells} cells (spans counted), over the limit"
+        )
+
+
 def _cell_text(cell: LexborNode, number: int, cap: int, notes: list[str]) -> tuple[str, Steps]:
     return _reader_text(node_raw_text(cell), number, cap, notes)
 
@@ -142,10 +149,7 @@ def _plain_grid(
                     repairs.extend([()] * (column - len(repairs)))
                     repairs.append(steps)
         total += len(out)
-        if total > limits.max_cells:
-            raise ExtractError(
-                f"table {number} has over {limits.max_cells} cells (spans counted), over the limit"
-            )
+        _check_cells(total, number, limits)
         grid.append(
             GridRow(
                 cells=out,
@@ -242,10 +246,7 @@ def _spanned_grid(
             for stale in [c for c in pending if c >= limits.max_columns]:
                 del pending[stale]
         total += len(out)
-        if total > limits.max_cells:
-            raise ExtractError(
-                f"table {number} has over {limits.max_cells} cells (spans counted), over the limit"
-            )
+        _check_cells(total, number, limits)
         grid.append(
             GridRow(
                 cells=out,
