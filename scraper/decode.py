@@ -133,12 +133,14 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
         if codec in _SINGLE_BYTE and is_utf8 is not None and not data.isascii():
             # A page that decodes as UTF-8 with multi-byte characters is UTF-8, whatever a
             # default "ISO-8859-1" label says.
-            return _checked(is_utf8, "utf-8", where)
-        text = is_utf8 if codec == "utf-8" else _try(data, codec)
+            return _checked(is_utf8, "utf-8", where, b"\x00" in data)
+        if codec == "utf-8" and is_utf8 is not None:
+            return _checked(is_utf8, "utf-8", where, b"\x00" in data)
+        text = _try(data, codec)
         if text is not None:
             return _checked(text, codec, where)
     if is_utf8 is not None:
-        return _checked(is_utf8, "utf-8", where)
+        return _checked(is_utf8, "utf-8", where, b"\x00" in data)
     import charset_normalizer  # only pages in no declared or UTF-8 encoding need detection
 
     best = charset_normalizer.from_bytes(data[:200_000]).best()
@@ -149,11 +151,13 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
     raise DecodeError(f"{where}not text in any known encoding")
 
 
-def _checked(text: str, codec: str, where: str) -> tuple[str, str]:
+def _checked(text: str, codec: str, where: str, may_hold_nul: bool = True) -> tuple[str, str]:
+    """The text, unless it is binary. `may_hold_nul` False says the text has no NUL (cheaper to
+    tell from UTF-8 bytes, where a NUL character is a NUL byte, than from the text)."""
     if _looks_binary(text):
         raise DecodeError(f"{where}binary data, not a text page")
     # A stray NUL in a text page carries nothing a reader sees, and no CSV reader takes it.
-    return text.replace("\x00", ""), codec
+    return (text.replace("\x00", "") if may_hold_nul else text), codec
 
 
 # UTF-8 decoded as any of the single-byte encodings ftfy knows (latin-1, cp1252, cp1251,
