@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from scraper import serialize
 from scraper.errors import ScraperError
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, slug
-from scraper.pipeline import parse_page
+from scraper.pipeline import PageRecords
 from scraper.snapshots import sha256_hex
+from scraper.types import Record
 
 
 def _note(message: str) -> None:
@@ -78,7 +80,7 @@ def run_parse(args: argparse.Namespace) -> int:
         url=args.page,
         sha256=sha256_hex(body),
     )
-    parsed = parse_page(
+    stream = PageRecords(
         body,
         info,
         http_charset=charset,
@@ -87,30 +89,66 @@ def run_parse(args: argparse.Namespace) -> int:
         name=args.page,
         limits=limits,
     )
-    records = parsed.records
-    if args.format == "jsonl":
-        sys.stdout.write(serialize.records_jsonl(records))
-    elif args.format == "json":
-        sys.stdout.write(serialize.records_json(records))
-    else:
-        sys.stdout.write(serialize.records_csv(records))
-    sys.stdout.flush()
-    for note in parsed.notes[:20]:
+    del body  # the stream holds what it reads from; a large page is freed as it is read
+    count = _write_records(stream, args.format)
+    for note in stream.notes[:20]:
         _note(f"{args.page}: {note}")
-    if not records:
-        _note(f"{args.page}: no error-code table found ({parsed.tables} tables on the page)")
+    if not count:
+        _note(f"{args.page}: no error-code table found ({stream.tables} tables on the page)")
     else:
         skipped = (
-            f", {parsed.skipped_rows} rows skipped (no code or single status)"
-            if parsed.skipped_rows
+            f", {stream.skipped_rows} rows skipped (no code or single status)"
+            if stream.skipped_rows
             else ""
         )
         _note(
-            f"{args.page}: {len(records)} records from {parsed.error_tables} of "
-            f"{parsed.tables} tables ({parsed.format}, {parsed.encoding}, lang "
-            f"{parsed.lang or '?'}){skipped}"
+            f"{args.page}: {count} records from {stream.error_tables} of "
+            f"{stream.tables} tables ({stream.format}, {stream.encoding}, lang "
+            f"{stream.lang or '?'}){skipped}"
         )
     return 0
+
+
+# Records are serialized this many at a time: a stream of records is neither held whole nor
+# written one small piece at a time.
+_BATCH = 1000
+
+
+def _write_records(records: Iterable[Record], fmt: str) -> int:
+    """Write records to stdout in `fmt`, returning how many. JSON lines and the JSON array are
+    written as the records come; CSV once all are in (whether it quotes every cell depends on
+    all of them). When the records stop on an error, those made before it are written, the
+    array closed."""
+    out = sys.stdout
+    if fmt == "csv":
+        collected = list(records)
+        out.write(serialize.records_csv(collected))
+        out.flush()
+        return len(collected)
+    batch: list[Record] = []
+    count = 0
+
+    def write_batch() -> None:
+        nonlocal count
+        if fmt == "jsonl":
+            out.write(serialize.records_jsonl(batch))
+        else:
+            out.write(serialize.json_array_part(batch, first=not count))
+        count += len(batch)
+        batch.clear()
+
+    try:
+        for record in records:
+            batch.append(record)
+            if len(batch) == _BATCH:
+                write_batch()
+    finally:
+        if batch:
+            write_batch()
+        if fmt == "json":
+            out.write(serialize.json_array_end(empty=not count))
+        out.flush()
+    return count
 
 
 def run_refresh(args: argparse.Namespace) -> int:

@@ -151,6 +151,14 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
     raise DecodeError(f"{where}not text in any known encoding")
 
 
+def utf8_body(body: bytes, text: str, codec: str) -> bytes | None:
+    """The body as the UTF-8 bytes of the text decode_bytes gave, when it is exactly that (no
+    byte-order mark, no NUL taken out); None otherwise."""
+    if codec != "utf-8" or body.startswith(codecs.BOM_UTF8) or b"\x00" in body:
+        return None
+    return body
+
+
 def _checked(text: str, codec: str, where: str, may_hold_nul: bool = True) -> tuple[str, str]:
     """The text, unless it is binary. `may_hold_nul` False says the text has no NUL (cheaper to
     tell from UTF-8 bytes, where a NUL character is a NUL byte, than from the text)."""

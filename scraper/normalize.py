@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -157,37 +157,63 @@ def _is_lone_code(status_cell: str) -> bool:
     return bool(status_cell) and len(status_cell.split()) == 1 and not is_status_family(status_cell)
 
 
-def assign_keys(records: list[Record]) -> None:
+class _Keys:
     """source/section/code (or status), with #2, #3... for repeats, in document order."""
-    seen: dict[str, int] = {}
-    prefixes: dict[tuple[str, str], str] = {}
-    for record in records:
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.prefixes: dict[tuple[str, str], str] = {}
+
+    def assign(self, record: Record) -> None:
         ident = record.code or (str(record.http_status) if record.http_status is not None else "")
         place = (record.source, record.section)
-        prefix = prefixes.get(place)
+        prefix = self.prefixes.get(place)
         if prefix is None:
-            prefix = prefixes[place] = f"{record.source}/{slug(record.section) or '-'}/"
+            prefix = self.prefixes[place] = f"{record.source}/{slug(record.section) or '-'}/"
         base = prefix + "_".join(ident.split())
-        count = seen.get(base, 0) + 1
-        seen[base] = count
+        count = self.seen.get(base, 0) + 1
+        self.seen[base] = count
         record.key = base if count == 1 else f"{base}#{count}"
 
 
+def assign_keys(records: list[Record]) -> None:
+    """source/section/code (or status), with #2, #3... for repeats, in document order."""
+    keys = _Keys()
+    for record in records:
+        keys.assign(record)
+
+
+class RecordStream:
+    """The records of a page's tables, each made (key included) as its table is read, so that
+    a large page's records can be written out before its last table is read."""
+
+    def __init__(self, page: PageInfo) -> None:
+        self.page = page
+        self.error_tables = 0
+        self.skipped_rows = 0
+        """Rows of error tables with neither a code nor a single status."""
+
+    def records(self, tables: Iterable[RawTable]) -> Iterator[Record]:
+        page, keys = self.page, _Keys()
+        for table in tables:
+            mapping = map_columns(table)
+            if not mapping.is_error_table:
+                continue
+            self.error_tables += 1
+            repairs = _repairs_by_row(table)
+            for index in range(len(table.rows)):
+                mojibake = repairs.get(index, _NO_REPAIRS)
+                record = _record(table, mapping, index, page, table.section, mojibake)
+                if record is None:
+                    self.skipped_rows += 1
+                else:
+                    keys.assign(record)
+                    yield record
+
+
 def normalize_tables(tables: Iterable[RawTable], page: PageInfo) -> NormalizeResult:
-    records: list[Record] = []
-    error_tables = skipped = 0
-    for table in tables:
-        mapping = map_columns(table)
-        if not mapping.is_error_table:
-            continue
-        error_tables += 1
-        repairs = _repairs_by_row(table)
-        for index in range(len(table.rows)):
-            mojibake = repairs.get(index, _NO_REPAIRS)
-            record = _record(table, mapping, index, page, table.section, mojibake)
-            if record is None:
-                skipped += 1
-            else:
-                records.append(record)
-    assign_keys(records)
-    return NormalizeResult(records=records, error_tables=error_tables, skipped_rows=skipped)
+    stream = RecordStream(page)
+    records = list(stream.records(tables))
+    return NormalizeResult(
+        records=records, error_tables=stream.error_tables, skipped_rows=stream.skipped_rows
+    )

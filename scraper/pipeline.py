@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from scraper.decode import decode_bytes
+from scraper.decode import decode_bytes, utf8_body
 from scraper.errors import ExtractError
 from scraper.extract import iter_tables, sniff_format
 from scraper.extract.sniff import declared_lang
 from scraper.lang import detect_lang
 from scraper.limits import DEFAULT_LIMITS, Limits
-from scraper.normalize import PageInfo, normalize_tables
+from scraper.normalize import PageInfo, RecordStream
 from scraper.types import RawTable, Record
 
 _REGION_SCRIPTS = {
@@ -49,6 +49,65 @@ def normalize_lang(tag: str) -> str:
     return primary
 
 
+class PageRecords:
+    """A page's records, made as they are iterated: decoded, sniffed and its language settled
+    up front (bad bytes raise here), its tables read and turned into records one by one.
+
+    Once iterated, it also says what the page held: tables, notes, error tables, skipped rows.
+    `name` is how messages refer to the page (a path or URL); the source id by default.
+    """
+
+    def __init__(
+        self,
+        body: bytes,
+        page: PageInfo,
+        *,
+        http_charset: str = "",
+        filename: str = "",
+        fmt: str = "",
+        name: str = "",
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self.where = where = name or page.source
+        if len(body) > limits.max_page_bytes:
+            raise ExtractError(
+                f"{where}: page is {len(body)} bytes, over the {limits.max_page_bytes}-byte limit"
+            )
+        text, self.encoding = decode_bytes(body, http_charset=http_charset, name=where)
+        self.format = fmt or sniff_format(text, filename)
+        lang = page.lang or normalize_lang(declared_lang(text) if self.format != "markdown" else "")
+        self.lang = lang or detect_lang(text)
+        self.page = replace(page, lang=self.lang)
+        self.limits = limits
+        # An HTML page is read from its UTF-8 bytes: when they are the body itself, the text
+        # is not kept (nor encoded again).
+        self._content: str | bytes = text
+        if self.format == "html":
+            self._content = utf8_body(body, text, self.encoding) or text
+        self.tables = 0
+        """Tables found on the page, error tables or not."""
+        self.notes: list[str] = []
+        """What was clamped or cut while reading the page."""
+        self.error_tables = 0
+        self.skipped_rows = 0
+
+    def __iter__(self) -> Iterator[Record]:
+        content, self._content = self._content, ""  # read once; the page is freed as it goes
+        stream = RecordStream(self.page)
+        try:
+            yield from stream.records(self._kept(iter_tables(content, self.format, self.limits)))
+        except ExtractError as exc:
+            raise ExtractError(f"{self.where}: {exc}") from None
+        finally:
+            self.error_tables, self.skipped_rows = stream.error_tables, stream.skipped_rows
+
+    def _kept(self, tables: Iterable[RawTable]) -> Iterator[RawTable]:
+        for table in tables:
+            self.tables += 1
+            self.notes.extend(table.notes)
+            yield table
+
+
 def parse_page(
     body: bytes,
     page: PageInfo,
@@ -63,35 +122,17 @@ def parse_page(
 
     `name` is how messages refer to the page (a path or URL); the source id by default.
     """
-    where = name or page.source
-    if len(body) > limits.max_page_bytes:
-        raise ExtractError(
-            f"{where}: page is {len(body)} bytes, over the {limits.max_page_bytes}-byte limit"
-        )
-    text, encoding = decode_bytes(body, http_charset=http_charset, name=where)
-    fmt = fmt or sniff_format(text, filename)
-    lang = page.lang or normalize_lang(declared_lang(text) if fmt != "markdown" else "")
-    lang = lang or detect_lang(text)
-    tables: list[RawTable] = []
-
-    def kept(found: Iterable[RawTable]) -> Iterator[RawTable]:
-        for table in found:
-            tables.append(table)
-            yield table
-
-    # Tables are turned into records as they are read (a large page is read while the
-    # records of its first tables are made).
-    try:
-        result = normalize_tables(kept(iter_tables(text, fmt, limits)), replace(page, lang=lang))
-    except ExtractError as exc:
-        raise ExtractError(f"{where}: {exc}") from None
+    stream = PageRecords(
+        body, page, http_charset=http_charset, filename=filename, fmt=fmt, name=name, limits=limits
+    )
+    records = list(stream)
     return ParsedPage(
-        records=result.records,
-        format=fmt,
-        encoding=encoding,
-        lang=lang,
-        tables=len(tables),
-        notes=tuple(note for table in tables for note in table.notes),
-        error_tables=result.error_tables,
-        skipped_rows=result.skipped_rows,
+        records=records,
+        format=stream.format,
+        encoding=stream.encoding,
+        lang=stream.lang,
+        tables=stream.tables,
+        notes=tuple(stream.notes),
+        error_tables=stream.error_tables,
+        skipped_rows=stream.skipped_rows,
     )

@@ -169,3 +169,13 @@ def records_json(records: list[Record]) -> str:
 
 def records_jsonl(records: list[Record]) -> str:
     return "\n".join([*_json_lines(records), ""])
+
+
+def json_array_part(records: list[Record], first: bool) -> str:
+    """Records as part of the array records_json writes: its opening when `first`, else the
+    separator after the records before. json_array_end() closes it."""
+    return ("[\n" if first else ",\n") + ",\n".join(_json_lines(records))
+
+
+def json_array_end(empty: bool) -> str:
+    return "[]\n" if empty else "\n]\n"

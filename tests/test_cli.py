@@ -118,3 +118,45 @@ def test_help_lists_every_command() -> None:
     out = run_cli("--help").stdout.decode()
     for command in ("parse", "refresh", "diff", "validate"):
         assert command in out
+
+
+def _page_with_a_long_second_table(tmp_path: Path) -> Path:
+    """An HTML page (its tables are read one by one) whose second table has 20 rows."""
+    page = tmp_path / "two-tables.html"
+    header = "<tr><th>Error Code</th><th>Message</th></tr>"
+
+    def table(prefix: str, rows: int) -> str:
+        body = "".join(f"<tr><td>{prefix}{n}</td><td>message {n}</td></tr>" for n in range(rows))
+        return f"<table>{header}{body}</table>"
+
+    page.write_text(f"<h1>A</h1>{table('E', 3)}<h1>B</h1>{table('F', 20)}", encoding="utf-8")
+    return page
+
+
+def test_records_read_before_a_table_over_the_limit_are_written(tmp_path: Path) -> None:
+    page = _page_with_a_long_second_table(tmp_path)
+    lines = run_cli("parse", str(page), "--max-rows", "10")
+    assert lines.returncode == 1
+    assert [json.loads(line)["code"] for line in lines.stdout.decode().splitlines()] == [
+        "E0",
+        "E1",
+        "E2",
+    ]
+    error = lines.stderr.decode().strip()
+    assert str(page) in error and "over the limit of 10" in error
+    assert len(error.splitlines()) == 1
+    array = run_cli("parse", str(page), "--max-rows", "10", "--format", "json")
+    assert array.returncode == 1
+    assert [record["code"] for record in json.loads(array.stdout)] == ["E0", "E1", "E2"]
+    # CSV is written once every record is in: nothing of a page that fails.
+    table = run_cli("parse", str(page), "--max-rows", "10", "--format", "csv")
+    assert table.returncode == 1
+    assert table.stdout == b""
+
+
+def test_without_the_limit_both_tables_are_written(tmp_path: Path) -> None:
+    page = _page_with_a_long_second_table(tmp_path)
+    proc = run_cli("parse", str(page), "--format", "json")
+    assert proc.returncode == 0
+    assert len(json.loads(proc.stdout)) == 23
+    assert "23 records from 2 of 2 tables" in proc.stderr.decode()

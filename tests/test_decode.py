@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from scraper.decode import declared_charset, decode_bytes
+from scraper.decode import declared_charset, decode_bytes, utf8_body
 from scraper.errors import DecodeError
 
 CHINESE = "错误码：请求参数错误（400），请检查。"
@@ -95,3 +95,24 @@ def test_binary_data_is_refused_with_the_name() -> None:
 
 def test_empty_input_is_empty_text() -> None:
     assert decode_bytes(b"") == ("", "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("body", "is_own_utf8"),
+    [
+        ("<p>Fehler: \u00fcberschritten 超过</p>".encode(), True),
+        (b"", True),
+        (codecs.BOM_UTF8 + "<p>é</p>".encode(), False),
+        (b"<p>a\x00b</p>" + b"<p>text</p>" * 20, False),  # the NUL is taken out of the text
+        ("<p>é</p>".encode("cp1252"), False),
+        ("<p>é</p>".encode("utf-16"), False),
+    ],
+)
+def test_the_body_stands_for_the_text_only_when_it_is_its_utf8(
+    body: bytes, is_own_utf8: bool
+) -> None:
+    text, codec = decode_bytes(body)
+    reused = utf8_body(body, text, codec)
+    assert (reused is body) == is_own_utf8
+    if reused is not None:
+        assert reused == text.encode("utf-8")

@@ -166,3 +166,10 @@ def _pages() -> list[Path]:
 @pytest.mark.parametrize("path", _pages(), ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_every_known_page_reads_the_same_in_pieces(path: Path) -> None:
     assert_read_alike(path.read_text("utf-8", "replace"))
+
+
+@pytest.mark.parametrize("path", _pages(), ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_every_known_page_reads_the_same_from_its_utf8_bytes(path: Path) -> None:
+    text = path.read_text("utf-8", "replace")
+    from_text = html_extract.extract_tables(text, piece_bytes=4096)
+    assert html_extract.extract_tables(text.encode("utf-8"), piece_bytes=4096) == from_text

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from scraper.serialize import (
     csv_text,
+    json_array_end,
+    json_array_part,
     record_from_flat,
     record_to_flat,
     records_csv,
@@ -100,6 +102,15 @@ def test_json_lines_are_what_the_json_encoder_writes(records: list[Record]) -> N
 @given(RECORDS)
 def test_the_json_array_is_what_the_json_encoder_writes(records: list[Record]) -> None:
     assert records_json(records) == expected_json(records)
+
+
+@settings(max_examples=100, deadline=None)
+@given(RECORDS, st.integers(min_value=1, max_value=4))
+def test_records_written_in_batches_are_the_whole_text(records: list[Record], size: int) -> None:
+    chunks = [records[start : start + size] for start in range(0, len(records), size)]
+    assert "".join(records_jsonl(chunk) for chunk in chunks) == records_jsonl(records)
+    parts = [json_array_part(chunk, first=index == 0) for index, chunk in enumerate(chunks)]
+    assert "".join(parts) + json_array_end(empty=not chunks) == records_json(records)
 
 
 class Status(IntEnum):

@@ -168,7 +168,7 @@ class _PageReader:
 
 
 def iter_tables(
-    text: str,
+    text: str | bytes,
     section: tuple[str, Steps] = ("", ()),
     headings: tuple[str, ...] = (),
     line_offset: int = 0,
@@ -181,10 +181,11 @@ def iter_tables(
     `section` and `headings` are the context the fragment sits in (its markdown heading), used
     until a heading inside the fragment replaces them. `line_offset` maps fragment lines to the
     enclosing document's lines. Pages of `piece_bytes` and more are parsed piece by piece.
+    `text` may be the page's UTF-8 bytes.
     """
     if not text.strip():
         return
-    data = text.encode("utf-8", "replace")
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
     lowered = data.lower()
     reader = _PageReader(
         data, lowered, _Outline(section, headings), line_offset, first_number, limits

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field, replace
 
 from scraper.errors import ExtractError
-from scraper.extract import html
 from scraper.extract.inline import inline_raw_text, inline_text
 from scraper.extract.pipetable import (
     PipeRows,
@@ -173,6 +172,8 @@ class _Scanner:
             *self.lines[start + 1 : end + 1],
         ]
         section, headings = self.context()
+        from scraper.extract import html  # loaded for pages with HTML tables only
+
         found = html.extract_tables(
             "\n".join(chunk_lines),
             section=section,
@@ -263,7 +264,9 @@ class _Scanner:
 
 
 def html_raw_text(fragment: str) -> str:
-    return html.markup_text(fragment)
+    from scraper.extract.htmltext import markup_text  # loaded for pages with HTML only
+
+    return markup_text(fragment)
 
 
 # The ASCII blanks that str.split() folds, but for the space and line breaks.
