@@ -73,9 +73,10 @@ def table_from_node(
         if width > 1 and row.lone_span >= width:
             group = row.cells[0]
             continue
-        cell_repairs.extend(
-            (len(rows), col, steps) for col, steps in enumerate(row.repairs) if steps
-        )
+        if row.repairs:
+            cell_repairs.extend(
+                (len(rows), col, steps) for col, steps in enumerate(row.repairs) if steps
+            )
         rows.append(tuple(row.cells + [""] * (width - len(row.cells))))
         locators.append(f"{prefix}table {number} row {index + 1}")
         groups.append(group)

@@ -134,8 +134,7 @@ def _plain_grid(
         if len(cells) > max_columns:
             notes.append(f"table {number}: row {index + 1} cut at {max_columns} columns")
             read = cells[:max_columns]
-        texts = node_texts(read)
-        whole = "".join(texts)
+        texts, whole = node_texts(read)
         repairs: list[Steps] = []
         if whole.isascii() and len(whole) <= cap:
             # The common row: plain ASCII cells, nothing to repair or cut.

@@ -90,15 +90,18 @@ def _separating_inside(node: LexborNode) -> list[LexborNode]:
     return found
 
 
-def node_texts(nodes: list[LexborNode]) -> list[str]:
-    """node_raw_text of each node, reading each once in the common case."""
-    texts = [node.text(deep=True, separator="\x00", strip=False) for node in nodes]
-    if "\x00" in "".join(texts):
+def node_texts(nodes: list[LexborNode]) -> tuple[list[str], str]:
+    """node_raw_text of each node, and all of them joined; each node read once in the common
+    case."""
+    texts = [node.text(True, "\x00", False) for node in nodes]  # deep, separator, strip
+    whole = "".join(texts)
+    if "\x00" in whole:
         texts = [
             _joined_text(node, joined) if "\x00" in joined else joined
             for node, joined in zip(nodes, texts, strict=True)
         ]
-    return texts
+        whole = "".join(texts)
+    return texts, whole
 
 
 def node_text(node: LexborNode) -> str:
