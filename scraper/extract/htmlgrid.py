@@ -138,7 +138,11 @@ def _plain_grid(
         repairs: list[Steps] = []
         if whole.isascii() and len(whole) <= cap:
             # The common row: plain ASCII cells, nothing to repair or cut.
-            out = [" ".join(text.split()) for text in texts]
+            if whole.isprintable() and "  " not in whole:
+                # No blank but the space and no run of spaces: collapsing is trimming.
+                out = [text.strip() for text in texts]
+            else:
+                out = [" ".join(text.split()) for text in texts]
         else:
             out = []
             for column, raw in enumerate(texts):
