@@ -27,14 +27,6 @@ class PageInfo:
     fixes: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(slots=True)
-class NormalizeResult:
-    records: list[Record]
-    error_tables: int
-    skipped_rows: int
-    """Rows of error tables with neither a code nor a single status."""
-
-
 @lru_cache(maxsize=4096)
 def slug(text: str) -> str:
     """A key part: lower case, word characters of any script, runs of others as one dash."""
@@ -209,11 +201,3 @@ class RecordStream:
                 else:
                     keys.assign(record)
                     yield record
-
-
-def normalize_tables(tables: Iterable[RawTable], page: PageInfo) -> NormalizeResult:
-    stream = RecordStream(page)
-    records = list(stream.records(tables))
-    return NormalizeResult(
-        records=records, error_tables=stream.error_tables, skipped_rows=stream.skipped_rows
-    )
