@@ -18,6 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+from scraper.lang import has_cjk, is_cjk
 from scraper.types import RawTable
 
 _PUNCT = re.compile(r"[\s\u2026.:;,!?*_`'\"“”‘’()\[\]{}<>/\\|#\-–—=+~]+")
@@ -26,7 +27,6 @@ _STATUS = re.compile(r"^([1-5]\d\d)(?!\d)(?!\s*[-–~]\s*\d)(.*)$", re.DOTALL)
 _STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d|N/?A|-|—)$")
 _NUMERIC = re.compile(r"^-?\d+$")
 _RANGE = re.compile(r"^\S+\s*[-–~]\s*\S+$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CODE_LIKE = re.compile(r"^[^\s]{1,80}$")
 # Identifiers that read as errors by their words ("ErrorDataSizeLimitExceeded", "IndexSizeError").
 _ERRORISH_VALUE = re.compile(
@@ -99,13 +99,13 @@ def _ends_with(text: str, phrase: str) -> bool:
     if not text.endswith(phrase):
         return False
     cut = len(text) - len(phrase)
-    return cut == 0 or text[cut - 1] == " " or bool(_CJK.match(phrase[0]))
+    return cut == 0 or text[cut - 1] == " " or is_cjk(phrase[0])
 
 
 def _starts_with(text: str, phrase: str) -> bool:
     if not text.startswith(phrase):
         return False
-    return len(phrase) == len(text) or text[len(phrase)] == " " or bool(_CJK.match(phrase[-1]))
+    return len(phrase) == len(text) or text[len(phrase)] == " " or is_cjk(phrase[-1])
 
 
 @lru_cache(maxsize=8192)
@@ -231,7 +231,7 @@ def reason_share(values: Iterable[str]) -> float:
 
 
 def _has_cjk(cell: str) -> bool:
-    return not cell.isascii() and _CJK.search(cell[:1000]) is not None
+    return has_cjk(cell[:1000])
 
 
 def cjk_share(values: Iterable[str]) -> float:
@@ -356,8 +356,8 @@ class ColumnMap:
 
 def _by_script(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Words apart by script: (Latin, CJK). CJK text has no spaces to mark word bounds."""
-    cjk = tuple(w for w in words if _CJK.match(w[0]))
-    return tuple(w for w in words if not _CJK.match(w[0])), cjk
+    cjk = tuple(w for w in words if is_cjk(w[0]))
+    return tuple(w for w in words if not is_cjk(w[0])), cjk
 
 
 @cache

@@ -5,6 +5,21 @@ from __future__ import annotations
 import re
 from functools import cache
 
+# Kana, CJK ideographs (extension A and unified) and hangul syllables, as code point ranges.
+_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF))
+
+
+def is_cjk(char: str) -> bool:
+    """Whether a character is Chinese, Japanese or Korean: kana, an ideograph or hangul."""
+    point = ord(char)
+    return 0x3040 <= point <= 0xD7AF and any(low <= point <= high for low, high in _CJK_RANGES)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether a text holds a CJK character. Tested character by character, from the first:
+    a regex class this wide costs milliseconds to compile, more than all the tests it saves."""
+    return not text.isascii() and max(text) >= "\u3040" and any(map(is_cjk, text))
+
 
 @cache
 def _scripts() -> tuple[re.Pattern[str], ...]:

@@ -82,19 +82,6 @@ class Snapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
-    """A page as text, ready for extraction."""
-
-    text: str
-    encoding: str
-    """The encoding the bytes were read with."""
-    format: str
-    """markdown, html or markdown+html."""
-    lang: str = ""
-    """Language declared by the page (<html lang>), if any."""
-
-
-@dataclass(frozen=True, slots=True)
 class RawTable:
     """A table as found on a page: text cells, before any column is interpreted."""
 

@@ -1,4 +1,4 @@
-"""Extractors: one per format, each `Document text -> [RawTable]`, picked by a registry.
+"""Extractors: one per format, each `page text -> [RawTable]`, picked by a registry.
 
 A page may come as its text or as its UTF-8 bytes (the HTML reader works on bytes, and a page
 that arrived as UTF-8 need not be encoded again)."""

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from scraper.extract.inline import has_markup, inline_raw_text, shortcut_text
 from scraper.extract.text import Steps, reader_text
+from scraper.lang import has_cjk
 from scraper.limits import Limits
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
@@ -131,7 +132,6 @@ class PipeRows:
         return texts
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _STATUS_CELL = re.compile(r"^[1-5]\d\d(?!\d)")
 _NUMBER_CELL = re.compile(r"^-?(?:\d+|0x[0-9a-fA-F]+)$")
 
@@ -144,7 +144,7 @@ def _cell_kind(text: str) -> str:
         return "status"
     if _NUMBER_CELL.match(text):
         return "number"
-    if _CJK.search(text):
+    if has_cjk(text):
         return "cjk"
     if " " not in text and len(text) <= 60:
         return "ident"
