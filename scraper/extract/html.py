@@ -69,16 +69,19 @@ def table_from_node(
     groups: list[str] = []
     group = ""
     prefix = f"{where} " if where else ""
+    row_prefix = f"{prefix}table {number} row "
     for index, row in enumerate(cells[n_header:], start=n_header):
+        texts = row.cells
         if width > 1 and row.lone_span >= width:
-            group = row.cells[0]
+            group = texts[0]
             continue
         if row.repairs:
             cell_repairs.extend(
                 (len(rows), col, steps) for col, steps in enumerate(row.repairs) if steps
             )
-        rows.append(tuple(row.cells + [""] * (width - len(row.cells))))
-        locators.append(f"{prefix}table {number} row {index + 1}")
+        missing = width - len(texts)
+        rows.append(tuple(texts + [""] * missing) if missing else tuple(texts))
+        locators.append(row_prefix + str(index + 1))
         groups.append(group)
     return RawTable(
         header=header,
