@@ -7,6 +7,7 @@ generated tables and cells.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -17,6 +18,9 @@ from scraper import columns
 from scraper.columns import ColumnMap, is_status_family, map_columns, parse_status
 from scraper.normalize import PageInfo, _record, _repairs_by_row, assign_keys, slug
 from scraper.types import RawTable, Record
+
+# Chinese, Japanese and Korean characters, as a regex class (the rules below, written plainly).
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 CHECK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -162,7 +166,7 @@ def plain_sample(values: list[str]) -> tuple[int, list[str]]:
 
 
 def plain_has_cjk(cell: str) -> bool:
-    return not cell.isascii() and columns._CJK.search(cell[:1000]) is not None
+    return not cell.isascii() and CJK.search(cell[:1000]) is not None
 
 
 def plain_profile(values: list[str]) -> columns.ColumnProfile:
@@ -204,7 +208,7 @@ def plain_profile(values: list[str]) -> columns.ColumnProfile:
 def plain_mentions_errors(*texts: str) -> bool:
     context = " ".join(columns.fold(t) for t in texts)
     return any(
-        (f" {w}" in f" {context} ") if not columns._CJK.match(w[0]) else (w in context)
+        (f" {w}" in f" {context} ") if not CJK.match(w[0]) else (w in context)
         for w in columns.vocabulary().error_words
     )
 
@@ -212,7 +216,7 @@ def plain_mentions_errors(*texts: str) -> bool:
 def plain_is_decoy(header: str) -> bool:
     text = columns.fold(header)
     return any(
-        (w in text) if columns._CJK.match(w[0]) else (f" {w} " in f" {text} ")
+        (w in text) if CJK.match(w[0]) else (f" {w} " in f" {text} ")
         for w in columns.vocabulary().decoys
     )
 
