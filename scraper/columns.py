@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from scraper.lang import has_cjk, is_cjk
-from scraper.types import RawTable
+from scraper.types import (
+    NO_OVERRIDES,
+    ColumnDecision,
+    ColumnOverrides,
+    RawTable,
+    TableExplanation,
+)
 
 _PUNCT = re.compile(r"[\s\u2026.:;,!?*_`'\"“”‘’()\[\]{}<>/\\|#\-–—=+~]+")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
@@ -496,3 +502,34 @@ def map_columns(table: RawTable) -> ColumnMap:
         fields=dict(sorted(taken.items(), key=lambda kv: kv[1])),
         extra=[i for i in range(width) if i not in used],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class TableReading:
+    """A table as the mapper read it: its rows (the first row moved to data when the table has
+    no header), the column mapping, why, and what records must say of overrides."""
+
+    table: RawTable
+    mapping: ColumnMap
+    explanation: TableExplanation
+    provenance: tuple[str, ...] = ()
+    """Notes every record of the table carries in its repairs (overrides that applied)."""
+
+
+def read_table(table: RawTable, overrides: ColumnOverrides = NO_OVERRIDES) -> TableReading:
+    mapping = map_columns(table)
+    by_index = {i: name for name, i in mapping.fields.items()}
+    columns = tuple(
+        ColumnDecision(i, h, by_index.get(i, "extra")) for i, h in enumerate(table.header)
+    )
+    explanation = TableExplanation(
+        locator=table.locator,
+        section=table.section,
+        header=table.header,
+        rows=len(table.rows),
+        is_error_table=mapping.is_error_table,
+        headerless=False,
+        columns=columns,
+        reasons=(),
+    )
+    return TableReading(table, mapping, explanation)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from scraper.columns import ColumnMap, is_status_family, map_columns, parse_status
-from scraper.types import RawTable, Record
+from scraper.columns import ColumnMap, is_status_family, parse_status, read_table
+from scraper.types import NO_OVERRIDES, ColumnOverrides, RawTable, Record, TableExplanation
 
 _SLUG_DROP = re.compile(r"[^\w]+")
 
@@ -25,6 +25,8 @@ class PageInfo:
     url: str = ""
     sha256: str = ""
     fixes: tuple[tuple[str, str], ...] = ()
+    overrides: ColumnOverrides = NO_OVERRIDES
+    """The user's word on how the page's tables are read (manifest or command line)."""
 
 
 @lru_cache(maxsize=4096)
@@ -184,20 +186,31 @@ class RecordStream:
         self.error_tables = 0
         self.skipped_rows = 0
         """Rows of error tables with neither a code nor a single status."""
+        self.explanations: list[TableExplanation] = []
+        """Per table read so far, in document order: why it was read as it was."""
 
     def records(self, tables: Iterable[RawTable]) -> Iterator[Record]:
         page, keys = self.page, _Keys()
-        for table in tables:
-            mapping = map_columns(table)
+        for found in tables:
+            reading = read_table(found, page.overrides)
+            table, mapping = reading.table, reading.mapping
             if not mapping.is_error_table:
+                self.explanations.append(reading.explanation)
                 continue
             self.error_tables += 1
             repairs = _repairs_by_row(table)
+            made = skipped = 0
             for index in range(len(table.rows)):
                 mojibake = repairs.get(index, _NO_REPAIRS)
                 record = _record(table, mapping, index, page, table.section, mojibake)
                 if record is None:
-                    self.skipped_rows += 1
+                    skipped += 1
                 else:
+                    if reading.provenance:
+                        record.repairs.extend(reading.provenance)
+                    made += 1
                     keys.assign(record)
                     yield record
+            self.skipped_rows += skipped
+            explanation = replace(reading.explanation, records=made, skipped_rows=skipped)
+            self.explanations.append(explanation)

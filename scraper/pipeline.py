@@ -12,7 +12,7 @@ from scraper.extract.sniff import declared_lang
 from scraper.lang import detect_lang
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, RecordStream
-from scraper.types import RawTable, Record
+from scraper.types import RawTable, Record, TableExplanation
 
 _REGION_SCRIPTS = {
     "cn": "zh-Hans",
@@ -35,6 +35,8 @@ class ParsedPage:
     """What was clamped or cut while reading the page."""
     error_tables: int
     skipped_rows: int
+    explanations: tuple[TableExplanation, ...] = ()
+    """Per table, in document order: why it was (or was not) read as an error table."""
 
 
 def normalize_lang(tag: str) -> str:
@@ -90,6 +92,8 @@ class PageRecords:
         """What was clamped or cut while reading the page."""
         self.error_tables = 0
         self.skipped_rows = 0
+        self.explanations: list[TableExplanation] = []
+        """Per table, in document order: why it was (or was not) read as an error table."""
 
     def __iter__(self) -> Iterator[Record]:
         content, self._content = self._content, ""  # read once; the page is freed as it goes
@@ -100,6 +104,7 @@ class PageRecords:
             raise ExtractError(f"{self.where}: {exc}") from None
         finally:
             self.error_tables, self.skipped_rows = stream.error_tables, stream.skipped_rows
+            self.explanations = stream.explanations
 
     def _kept(self, tables: Iterable[RawTable]) -> Iterator[RawTable]:
         for table in tables:
@@ -135,4 +140,5 @@ def parse_page(
         notes=tuple(stream.notes),
         error_tables=stream.error_tables,
         skipped_rows=stream.skipped_rows,
+        explanations=tuple(stream.explanations),
     )

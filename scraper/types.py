@@ -38,6 +38,27 @@ CANONICAL_FIELDS: tuple[str, ...] = (
 )
 
 
+# What a column can be assigned: a canonical field, or "extra" (kept under its header).
+COLUMN_TARGETS: tuple[str, ...] = (*CANONICAL_FIELDS, "extra")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnOverrides:
+    """A user's word on how a source's tables are read, over what the evidence decides."""
+
+    columns: tuple[tuple[str, str], ...] = ()
+    """(column, target) pairs: the column by its header text, or by its 0-based position
+    written as digits ("0", "2"); the target is one of COLUMN_TARGETS."""
+    header: bool | None = None
+    """False: every table's first row is data; True: it is a header; None: decide by evidence."""
+
+    def __bool__(self) -> bool:
+        return bool(self.columns) or self.header is not None
+
+
+NO_OVERRIDES = ColumnOverrides()
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """One entry of the manifest."""
@@ -60,6 +81,8 @@ class Source:
     """Literal (wrong, right) replacements applied to cell text, recorded as repairs."""
     respect_robots: bool = True
     """Whether robots.txt is consulted before fetching."""
+    overrides: ColumnOverrides = field(default_factory=lambda: NO_OVERRIDES)
+    """The user's word on how the page's tables are read, over what the evidence decides."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +157,68 @@ class Record:
 
 
 _record_values = attrgetter(*RECORD_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDecision:
+    """Which field one column of a table was given, and the evidence that decided it."""
+
+    index: int
+    """0-based position of the column."""
+    header: str
+    """The column's header text ("" for a headerless table)."""
+    field: str
+    """One of COLUMN_TARGETS."""
+    evidence: tuple[str, ...] = ()
+    """Human-readable reasons, strongest first ("header names 'status code'", "92% are
+    registered HTTP statuses", "override from the manifest")."""
+    score: float = 0.0
+    """The score of the chosen field for this column (0 for an override)."""
+    overridden: bool = False
+    """Whether the user's override decided this column."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableExplanation:
+    """Why a table was read as it was: an error table or not, and each column's field."""
+
+    locator: str
+    section: str
+    header: tuple[str, ...]
+    """The header as found on the page ("" cells for a headerless table's columns)."""
+    rows: int
+    """Data rows (including the first row when the table has no header)."""
+    is_error_table: bool
+    headerless: bool
+    """Whether the table's first row was read as data."""
+    columns: tuple[ColumnDecision, ...]
+    reasons: tuple[str, ...]
+    """Why the table is, or is not, an error table; what the evidence said of its header."""
+    records: int = 0
+    """Records the table yielded."""
+    skipped_rows: int = 0
+    """Rows with neither a code nor a single status."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "locator": self.locator,
+            "section": self.section,
+            "header": list(self.header),
+            "rows": self.rows,
+            "error_table": self.is_error_table,
+            "headerless": self.headerless,
+            "records": self.records,
+            "skipped_rows": self.skipped_rows,
+            "reasons": list(self.reasons),
+            "columns": [
+                {
+                    "index": c.index,
+                    "header": c.header,
+                    "field": c.field,
+                    "score": round(c.score, 2),
+                    "overridden": c.overridden,
+                    "evidence": list(c.evidence),
+                }
+                for c in self.columns
+            ],
+        }
