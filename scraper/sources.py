@@ -4,19 +4,59 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from scraper.errors import ManifestError
-from scraper.types import Source
+from scraper.types import COLUMN_TARGETS, NO_OVERRIDES, ColumnOverrides, Source
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FORMATS = ("markdown", "html", "markdown+html")
 _STRING_KEYS = ("id", "url", "vendor", "product", "lang", "title", "format", "translation_of")
-_KNOWN_KEYS = {*_STRING_KEYS, "fixes", "robots"}
+_KNOWN_KEYS = {*_STRING_KEYS, "fixes", "robots", "columns", "header"}
 _REQUIRED_KEYS = ("id", "vendor", "product")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def column_overrides(
+    columns: Iterable[tuple[object, object]] = (), header: object = None
+) -> ColumnOverrides:
+    """Overrides from (column, target) pairs and a header flag, checked: a column is a header
+    text or a 0-based position in digits, a target one of COLUMN_TARGETS, no canonical field
+    given to two columns ("extra" may repeat), a column named once. The pairs are kept sorted,
+    so the same overrides compare equal however they were written.
+
+    Raises ValueError with a one-line message on the first mistake.
+    """
+    if header is not None and not isinstance(header, bool):
+        raise ValueError("header must be true or false")
+    pairs: dict[str, str] = {}
+    by_field: dict[str, str] = {}
+    for column, target in columns:
+        if not isinstance(column, str):
+            raise ValueError("columns: a column is named by a header text or a position")
+        name = column.strip()
+        if not name:
+            raise ValueError("columns: a column needs a header text or a position, not ''")
+        if not isinstance(target, str) or target not in COLUMN_TARGETS:
+            raise ValueError(
+                f"columns: {name!r} -> {target!r}: the field must be one of "
+                f"{', '.join(COLUMN_TARGETS)}"
+            )
+        if name in pairs:
+            raise ValueError(f"columns: {name!r} is given twice")
+        if target != "extra" and target in by_field:
+            raise ValueError(
+                f"columns: {by_field[target]!r} and {name!r} are both given {target!r} "
+                "(only extra may repeat)"
+            )
+        pairs[name] = target
+        by_field.setdefault(target, name)
+    if not pairs and header is None:
+        return NO_OVERRIDES
+    return ColumnOverrides(columns=tuple(sorted(pairs.items())), header=header)
 
 
 def _entry(index: int, raw: Any, where: str) -> Source:
@@ -55,6 +95,15 @@ def _entry(index: int, raw: Any, where: str) -> Source:
     robots = raw.get("robots", True)
     if not isinstance(robots, bool):
         raise ManifestError(f"{label}: robots must be true or false")
+    columns = raw.get("columns", {})
+    if not isinstance(columns, dict):
+        raise ManifestError(
+            f'{label}: columns must be a table like {{"Header" = "code", "2" = "message"}}'
+        )
+    try:
+        overrides = column_overrides(columns.items(), raw.get("header"))
+    except ValueError as exc:
+        raise ManifestError(f"{label}: {exc}") from None
     return Source(
         id=raw["id"],
         url=url,
@@ -66,6 +115,7 @@ def _entry(index: int, raw: Any, where: str) -> Source:
         translation_of=raw.get("translation_of", ""),
         fixes=tuple(sorted(fixes.items())),
         respect_robots=robots,
+        overrides=overrides,
     )
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from scraper.errors import ManifestError
-from scraper.sources import load_manifest, parse_manifest
+from scraper.sources import column_overrides, load_manifest, parse_manifest
+from scraper.types import NO_OVERRIDES, ColumnOverrides
 from tests.conftest import ROOT
 
 GOOD = """
@@ -74,3 +75,84 @@ def test_bad_manifests_are_refused_naming_the_fault(text: str, message: str) -> 
 def test_a_missing_manifest_is_a_manifest_error(tmp_path: Path) -> None:
     with pytest.raises(ManifestError, match="cannot read manifest"):
         load_manifest(tmp_path / "nope.toml")
+
+
+OVERRIDDEN = """
+[[source]]
+id = "acme-errors"
+vendor = "Acme"
+product = "Widgets API"
+columns = {"Measure" = "suggestion", "Value" = "code", "Notes" = "extra", "3" = "extra"}
+header = true
+
+[[source]]
+id = "acme-headerless"
+vendor = "Acme"
+product = "Widgets API"
+header = false
+
+[[source]]
+id = "acme-plain"
+vendor = "Acme"
+product = "Widgets API"
+"""
+
+
+def test_column_overrides_load_sorted_with_the_header_flag() -> None:
+    overridden, headerless, plain = parse_manifest(OVERRIDDEN)
+    assert overridden.overrides == ColumnOverrides(
+        columns=(("3", "extra"), ("Measure", "suggestion"), ("Notes", "extra"), ("Value", "code")),
+        header=True,
+    )
+    assert headerless.overrides == ColumnOverrides(columns=(), header=False)
+    assert plain.overrides == NO_OVERRIDES
+    assert not plain.overrides
+
+
+def test_override_order_in_the_manifest_does_not_matter() -> None:
+    one = parse_manifest(f'[[source]]\n{ENTRY}columns = {{"B" = "code", "A" = "message"}}\n')
+    two = parse_manifest(f'[[source]]\n{ENTRY}columns = {{"A" = "message", "B" = "code"}}\n')
+    assert one[0].overrides == two[0].overrides
+
+
+def test_column_keys_are_trimmed() -> None:
+    (source,) = parse_manifest(f'[[source]]\n{ENTRY}columns = {{" Error code " = "code"}}\n')
+    assert source.overrides.columns == (("Error code", "code"),)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('columns = "code"', r"columns must be a table"),
+        ('columns = ["A", "code"]', r"columns must be a table"),
+        (
+            'columns = {"A" = "codes"}',
+            r"'A' -> 'codes': the field must be one of http_status, "
+            r"code, title, message, description, suggestion, extra",
+        ),
+        ('columns = {"A" = 3}', r"'A' -> 3: the field must be one of"),
+        ('columns = {"" = "code"}', r"a column needs a header text or a position"),
+        ('columns = {"  " = "code"}', r"a column needs a header text or a position"),
+        ('columns = {"A" = "code", "1" = "code"}', r"'A' and '1' are both given 'code'"),
+        ('columns = {"A" = "code", " A" = "message"}', r"'A' is given twice"),
+        ('header = "no"', r"header must be true or false"),
+        ("header = 0", r"header must be true or false"),
+    ],
+)
+def test_bad_overrides_are_refused_naming_the_source(line: str, message: str) -> None:
+    with pytest.raises(ManifestError, match=message) as caught:
+        parse_manifest(f"[[source]]\n{ENTRY}{line}\n")
+    assert str(caught.value).startswith("sources.toml: source #1 ('a'): ")
+    assert "\n" not in str(caught.value)
+
+
+def test_extra_may_be_given_to_many_columns() -> None:
+    (source,) = parse_manifest(f'[[source]]\n{ENTRY}columns = {{"A" = "extra", "B" = "extra"}}\n')
+    assert source.overrides.columns == (("A", "extra"), ("B", "extra"))
+
+
+def test_column_overrides_checks_pairs_from_any_caller() -> None:
+    assert column_overrides() is NO_OVERRIDES
+    assert column_overrides([("0", "code")], False) == ColumnOverrides((("0", "code"),), False)
+    with pytest.raises(ValueError, match="one of"):
+        column_overrides([("0", "status")])
