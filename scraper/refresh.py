@@ -136,6 +136,7 @@ def _parse_source(
         url=url,
         sha256=snapshot.sha256,
         fixes=source.fixes,
+        overrides=source.overrides,
     )
     try:
         parsed = parse_page(
