@@ -8,15 +8,46 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from scraper import __version__
 from scraper.errors import ScraperError
+from scraper.types import COLUMN_TARGETS
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 """A page, a source or a check failed; what could be done was done."""
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
+
+
+def _column_pair(text: str) -> tuple[str, str]:
+    """HEADER=FIELD split at the last "=": a header may hold "=", a field never does."""
+    column, equals, target = text.rpartition("=")
+    if not equals:
+        raise argparse.ArgumentTypeError(f"{text!r}: give HEADER=FIELD or POSITION=FIELD")
+    return column, target
+
+
+class _ColumnAction(argparse.Action):
+    """Collects --column pairs, checking each against those before it as the manifest does."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from scraper.sources import column_overrides
+
+        assert isinstance(values, tuple)
+        pairs = [*getattr(namespace, self.dest), values]
+        try:
+            column_overrides(pairs)
+        except ValueError as exc:
+            raise argparse.ArgumentError(self, str(exc).removeprefix("columns: ")) from None
+        setattr(namespace, self.dest, pairs)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -55,6 +86,33 @@ def _build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--vendor", default="", help="vendor for the records")
     parse.add_argument("--product", default="", help="product for the records")
     parse.add_argument("--lang", default="", help="language tag (default: from the page)")
+    parse.add_argument(
+        "--column",
+        dest="columns",
+        action=_ColumnAction,
+        type=_column_pair,
+        default=[],
+        metavar="HEADER=FIELD",
+        help="read the column with this header text (or 0-based position, in digits) as FIELD: "
+        f"{', '.join(COLUMN_TARGETS)}; split at the last '=' (repeatable)",
+    )
+    header = parse.add_mutually_exclusive_group()
+    header.add_argument(
+        "--no-header",
+        dest="header",
+        action="store_const",
+        const=False,
+        default=None,
+        help="read each table's first row as data, not as a header",
+    )
+    header.add_argument(
+        "--header",
+        dest="header",
+        action="store_const",
+        const=True,
+        default=None,
+        help="read each table's first row as its header",
+    )
     parse.add_argument(
         "--max-bytes",
         type=int,

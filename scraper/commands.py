@@ -15,7 +15,7 @@ from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, slug
 from scraper.pipeline import PageRecords
 from scraper.snapshots import sha256_hex
-from scraper.types import Record
+from scraper.types import NO_OVERRIDES, ColumnOverrides, Record
 
 
 def _note(message: str) -> None:
@@ -56,6 +56,17 @@ def _limits(args: argparse.Namespace) -> Limits:
     return replace(DEFAULT_LIMITS, **{k: v for k, v in chosen.items() if v is not None})
 
 
+def _overrides(args: argparse.Namespace) -> ColumnOverrides:
+    if not args.columns and args.header is None:
+        return NO_OVERRIDES
+    from scraper.sources import column_overrides  # checked as the manifest's are
+
+    try:
+        return column_overrides(args.columns, args.header)
+    except ValueError as exc:
+        raise ScraperError(f"--column: {exc.args[0]}") from None
+
+
 def run_parse(args: argparse.Namespace) -> int:
     limits = _limits(args)
     max_bytes = limits.max_page_bytes
@@ -79,6 +90,7 @@ def run_parse(args: argparse.Namespace) -> int:
         lang=args.lang,
         url=args.page,
         sha256=sha256_hex(body),
+        overrides=_overrides(args),
     )
     stream = PageRecords(
         body,
@@ -91,22 +103,29 @@ def run_parse(args: argparse.Namespace) -> int:
     )
     del body  # the stream holds what it reads from; a large page is freed as it is read
     count = _write_records(stream, args.format)
-    for note in stream.notes[:20]:
+    notes = _page_notes(stream, count)
+    for note in notes:
         _note(f"{args.page}: {note}")
-    if not count:
-        _note(f"{args.page}: no error-code table found ({stream.tables} tables on the page)")
-    else:
-        skipped = (
-            f", {stream.skipped_rows} rows skipped (no code or single status)"
-            if stream.skipped_rows
-            else ""
-        )
-        _note(
-            f"{args.page}: {count} records from {stream.error_tables} of "
-            f"{stream.tables} tables ({stream.format}, {stream.encoding}, lang "
-            f"{stream.lang or '?'}){skipped}"
-        )
     return 0
+
+
+def _page_notes(stream: PageRecords, count: int) -> list[str]:
+    """What parse tells about a page once its records are out: what was clamped or cut (the
+    first 20), then how many records came from how many tables."""
+    notes = stream.notes[:20]
+    if not count:
+        notes.append(f"no error-code table found ({stream.tables} tables on the page)")
+        return notes
+    skipped = (
+        f", {stream.skipped_rows} rows skipped (no code or single status)"
+        if stream.skipped_rows
+        else ""
+    )
+    notes.append(
+        f"{count} records from {stream.error_tables} of {stream.tables} tables ({stream.format}, "
+        f"{stream.encoding}, lang {stream.lang or '?'}){skipped}"
+    )
+    return notes
 
 
 # Records are serialized this many at a time: a stream of records is neither held whole nor

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from scraper import cli, commands
+from scraper.normalize import PageInfo
+from scraper.pipeline import PageRecords
+from scraper.types import NO_OVERRIDES, ColumnOverrides
 from tests.conftest import ROOT, run_cli
 
 SEED = ROOT / "raw" / "jdcloud-jcq-response-result.txt"
@@ -160,3 +169,93 @@ def test_without_the_limit_both_tables_are_written(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert len(json.loads(proc.stdout)) == 23
     assert "23 records from 2 of 2 tables" in proc.stderr.decode()
+
+
+@pytest.fixture
+def pages_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[PageInfo]]:
+    """The PageInfo each in-process `parse` hands to the page reader."""
+    seen: list[PageInfo] = []
+
+    class Recorded(PageRecords):
+        def __init__(self, body: bytes, page: PageInfo, **kwargs: Any) -> None:
+            seen.append(page)
+            super().__init__(body, page, **kwargs)
+
+    monkeypatch.setattr(commands, "PageRecords", Recorded)
+    threshold = gc.get_threshold()
+    yield seen
+    gc.unfreeze()  # main() freezes and tunes the collector for a one-shot process
+    gc.set_threshold(*threshold)
+
+
+def test_parse_hands_column_overrides_to_the_page_reader(
+    pages_read: list[PageInfo], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(
+        [
+            "parse",
+            str(SEED),
+            "--column",
+            "Error=Code=code",
+            "--column",
+            "2=extra",
+            "--column",
+            "Notes=extra",
+            "--no-header",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    (page,) = pages_read
+    # Split at the last "=": a header may hold one, a field never does.
+    assert page.overrides == ColumnOverrides(
+        columns=(("2", "extra"), ("Error=Code", "code"), ("Notes", "extra")), header=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("flags", "header"), [(["--header"], True), (["--no-header"], False), ([], None)]
+)
+def test_parse_header_flags(
+    pages_read: list[PageInfo],
+    capsys: pytest.CaptureFixture[str],
+    flags: list[str],
+    header: bool | None,
+) -> None:
+    assert cli.main(["parse", str(SEED), *flags]) == 0, capsys.readouterr().err
+    assert pages_read[0].overrides == ColumnOverrides(header=header)
+    if not flags:
+        assert pages_read[0].overrides is NO_OVERRIDES
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--column", "Measure"], "argument --column: 'Measure': give HEADER=FIELD"),
+        (["--column", "=code"], "argument --column: a column needs a header text or a position"),
+        (
+            ["--column", "Measure=remedy"],
+            "argument --column: 'Measure' -> 'remedy': the field must be one of http_status, "
+            "code, title, message, description, suggestion, extra",
+        ),
+        (
+            ["--column", "A=code", "--column", "1=code"],
+            "argument --column: 'A' and '1' are both given 'code' (only extra may repeat)",
+        ),
+        (["--column", "A=code", "--column", "A=extra"], "argument --column: 'A' is given twice"),
+        (["--header", "--no-header"], "argument --no-header: not allowed with argument --header"),
+    ],
+)
+def test_bad_override_options_are_usage_errors(args: list[str], message: str) -> None:
+    proc = run_cli("parse", str(SEED), *args)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert proc.stdout == b""
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1
+    assert message in errors[0]
+
+
+def test_many_columns_may_be_kept_as_extra(pages_read: list[PageInfo]) -> None:
+    assert cli.main(["parse", str(SEED), "--column", "A=extra", "--column", "B=extra"]) == 0
+    assert pages_read[0].overrides.columns == (("A", "extra"), ("B", "extra"))
