@@ -114,6 +114,16 @@ def _build_parser() -> argparse.ArgumentParser:
         help="read each table's first row as its header",
     )
     parse.add_argument(
+        "--explain",
+        nargs="?",
+        const="text",
+        default=None,
+        choices=("text", "json"),
+        help="after the records, say on stderr why each table and column was read as it was: "
+        "text (the default) or json (one JSON document); give it after FILE_OR_URL, or as "
+        "--explain=json",
+    )
+    parse.add_argument(
         "--max-bytes",
         type=int,
         default=None,

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from scraper import serialize
+from scraper import explain, serialize
 from scraper.errors import ScraperError
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, slug
@@ -104,6 +104,21 @@ def run_parse(args: argparse.Namespace) -> int:
     del body  # the stream holds what it reads from; a large page is freed as it is read
     count = _write_records(stream, args.format)
     notes = _page_notes(stream, count)
+    if args.explain == "json":
+        sys.stderr.write(
+            explain.explanations_json(
+                stream.explanations,
+                page=args.page,
+                format=stream.format,
+                encoding=stream.encoding,
+                lang=stream.lang,
+                records=count,
+                notes=notes,
+            )
+        )
+        return 0
+    if args.explain == "text":
+        sys.stderr.write(explain.render_explanations_text(stream.explanations) + "\n")
     for note in notes:
         _note(f"{args.page}: {note}")
     return 0
