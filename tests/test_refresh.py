@@ -9,9 +9,15 @@ import shutil
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from scraper import refresh as refresh_module
+from scraper.normalize import PageInfo
+from scraper.pipeline import ParsedPage, parse_page
+from scraper.refresh import RefreshOptions
+from scraper.types import NO_OVERRIDES, ColumnOverrides
 from tests.conftest import ROOT, run_cli
 from tests.httpserver import TestServer, reply
 
@@ -287,3 +293,40 @@ def test_hostile_servers_fail_their_sources_cleanly(tmp_path: Path) -> None:
         lines = [line for line in err.splitlines() if line.startswith(f"scraper: {name}:")]
         assert len(lines) == 1, (name, err)
     assert len([r for r in rows(tmp_path) if r["source"] == "good"]) == 13
+
+
+def test_a_sources_overrides_reach_the_page_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    body = (
+        b"| Error code | Error message | Measure |\n|---|---|---|\n| 400 | InvalidToken | Retry |\n"
+    )
+    for source_id in ("acme", "plain"):
+        (raw / f"{source_id}.md").write_bytes(body)
+        (raw / f"{source_id}.meta.json").write_text(f'{{"file": "{source_id}.md"}}\n')
+    manifest = tmp_path / "sources.toml"
+    manifest.write_text(
+        '[[source]]\nid = "acme"\nvendor = "V"\nproduct = "P"\n'
+        'columns = {"Error code" = "http_status", "1" = "code", "Measure" = "suggestion"}\n'
+        "header = true\n\n"
+        '[[source]]\nid = "plain"\nvendor = "V"\nproduct = "P"\n',
+        encoding="utf-8",
+    )
+    seen: dict[str, ColumnOverrides] = {}
+
+    def recording_parse_page(body: bytes, page: PageInfo, **kwargs: Any) -> ParsedPage:
+        seen[page.source] = page.overrides
+        return parse_page(body, page, **kwargs)
+
+    monkeypatch.setattr(refresh_module, "parse_page", recording_parse_page)
+    report = refresh_module.refresh(manifest, RefreshOptions(offline=True, verbose=False))
+    assert report.problems == []
+    assert seen == {
+        "acme": ColumnOverrides(
+            columns=(("1", "code"), ("Error code", "http_status"), ("Measure", "suggestion")),
+            header=True,
+        ),
+        "plain": NO_OVERRIDES,
+    }
