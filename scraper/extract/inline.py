@@ -55,6 +55,13 @@ def _has_markup_but_star(source: str) -> bool:
     )
 
 
+def render_inline_html(source: str) -> str:
+    """Markdown inline markup as HTML ("ERR\\_GENERAL" -> "ERR_GENERAL", `x` -> <code>x</code>)."""
+    if not has_markup(source):
+        return source
+    return _markdown().renderInline(source)
+
+
 def has_markup(source: str) -> bool:
     """Whether the inline parser could read `source` as anything but its own text."""
     return "*" in source or _has_markup_but_star(source)

@@ -171,6 +171,8 @@ class _Scanner:
             first[opening.start() :] if opening else first,
             *self.lines[start + 1 : end + 1],
         ]
+        if any(not line.strip() for line in chunk_lines):
+            chunk_lines = markdown_paragraphs_as_html(chunk_lines)
         section, headings = self.context()
         from scraper.extract import html  # loaded for pages with HTML tables only
 
@@ -261,6 +263,38 @@ class _Scanner:
             raise ExtractError(f"over {limits.max_tables} tables on the page, over the limit")
         self.title_lines.append(self.title_line())
         self.paragraph = []
+
+
+# A line that starts an HTML block able to interrupt a paragraph (CommonMark's kind 6), or
+# closes a tag: in a table written as HTML, the lines of markup.
+_HTML_BLOCK_LINE = re.compile(
+    r"^ {0,3}</?(?:table|thead|tbody|tfoot|tr|td|th|caption|colgroup|col|p|div|ul|ol|li|dl|dt|"
+    r"dd|pre|section|article|details|summary|h[1-6]|hr|br|blockquote|center|figure)\b|^ {0,3}<!--",
+    re.IGNORECASE,
+)
+
+
+def markdown_paragraphs_as_html(lines: list[str]) -> list[str]:
+    """An HTML table's lines with its markdown paragraphs read as markdown, line for line.
+
+    In markdown, an HTML block ends at a blank line: text after it that is not markup is a
+    paragraph, and its escapes, code spans and emphasis are markdown (a DITA export writes
+    each cell's text so). Lines of markup, and text inside an unbroken block, stay as written.
+    """
+    from scraper.extract.inline import render_inline_html
+
+    out: list[str] = []
+    in_block = True
+    for line in lines:
+        if not line.strip():
+            in_block = False
+            out.append(line)
+        elif in_block or _HTML_BLOCK_LINE.match(line):
+            in_block = True
+            out.append(line)
+        else:
+            out.append(render_inline_html(line.strip()))
+    return out
 
 
 def html_raw_text(fragment: str) -> str:

@@ -1,0 +1,296 @@
+"""What a cell looks like (a status, a code, a reason phrase, prose, a remedy), and what a
+column looks like as the shares of its cells of each shape, read from a sample of its cells."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from http import HTTPStatus
+from operator import itemgetter
+
+from scraper.columns.weights import CLASSIC_STATUSES
+from scraper.lang import has_cjk
+
+_STATUS = re.compile(r"^([1-5]\d\d)(?!\d)(?!\s*[-–~]\s*\d)(.*)$", re.DOTALL)
+_STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d|N/?A|-|—)$")
+_RANGE = re.compile(r"^\S+\s*[-–~]\s*\S+$")
+_PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
+_INTEGER = re.compile(r"^[-−]?\d+$")
+_HEX = re.compile(r"^(?:0[xX][0-9a-fA-F]+|[0-9a-fA-F]+[hH])$")
+# A code: one token with no spaces, a letter or digit in it: 1001, -32700, 0x8A150001,
+# CADB0010, InvalidParameter.%s, ERR_TIMEOUT, DNS.0000, 561xxx, XA0xxx, 13nnn.
+_TOKEN = re.compile(r"^[^\s]{1,64}$")
+_ERRORISH = re.compile(
+    r"(?:error|err\b|err_|_err|exception|fault|fail|denied|invalid|notfound|not_found|"
+    r"forbidden|exceed|unknown|unavailable|timeout|refused|illegal|missing|unsupported|"
+    r"conflict|limit|^e[A-Z_]|^e\d)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = (".", "。", "!", "！", "?", "？", ":", "：", ";", "；")
+_FLAGS = frozenset(
+    "true false yes no y n x ✓ ✔ ✗ ✘ - — o ○ ● × 是 否 有 无 無 はい いいえ 예 아니요 on off".split()
+)
+# Remedy phrasing, by language: imperatives and requests to act.
+_REMEDY_EN = re.compile(
+    r"^(?:please\b|\d+\.\s|try\b|retry\b|check\b|verify\b|ensure\b|make sure\b|contact\b|"
+    r"use\b|wait\b|reduce\b|increase\b|specify\b|provide\b|add\b|remove\b|update\b|upgrade\b|"
+    r"install\b|enable\b|disable\b|confirm\b|correct\b|set\b|change\b|modify\b|delete\b|"
+    r"create\b|restart\b|resend\b|re-?submit\b|re-?run\b|call\b|send\b|submit\b|do not\b|"
+    r"don't\b|avoid\b|fix\b|review\b|refer\b|see\b|run\b|obtain\b|apply\b|adjust\b|follow\b|"
+    r"register\b|request\b|log in\b|sign in\b|choose\b|select\b|open\b|go to\b|no action\b|"
+    r"none\b|n/a\b|ask\b|consult\b|investigate\b|resolve\b|configure\b|grant\b|wait\b)"
+    r"|\b(?:try again|retry later|contact (?:us|support|customer|the)|please)\b",
+    re.IGNORECASE,
+)
+_REMEDY_CJK = re.compile(
+    r"请|請|检查|檢查|确认|確認|联系|聯繫|重试|重試|稍后|稍後|修改|建议|建議|"
+    r"してください|して下さい|ください|確認して|再試行|お問い合わせ|"
+    r"하세요|하십시오|해 주세요|해주세요|확인|다시 시도|문의|합니다\.?$|없음|なし|无|無"
+)
+
+# Reason phrases beyond the registry's: words status tables use for unassigned codes.
+_EXTRA_REASONS = {"unassigned", "unused", "(unused)", "reserved", "internal server", "precondition"}
+
+SAMPLE = 32
+"""A column's shape is read from at most this many of its cells, spread over the column."""
+SHORT = 80
+"""Longer cells are prose: no code, status or reason phrase is that long."""
+
+
+def parse_status(cell: str) -> tuple[int | None, str]:
+    """An HTTP status at the start of a cell, and what follows it ("400 Bad Request")."""
+    if len(cell) > SHORT:
+        return _split_status(cell)
+    return _split_short_status(cell)
+
+
+def _split_status(cell: str) -> tuple[int | None, str]:
+    text = cell.strip()
+    # Most cells that hold no status fail here, before the pattern runs.
+    if not text or text[0] not in "12345":
+        return None, ""
+    match = _STATUS.match(text)
+    if not match:
+        return None, ""
+    rest = match.group(2).strip().strip("()（）:：-–— ").strip()
+    return int(match.group(1)), rest
+
+
+# A status column repeats a few dozen values; long cells stay out to keep the cache small.
+_split_short_status = lru_cache(maxsize=4096)(_split_status)
+
+
+def is_status_family(cell: str) -> bool:
+    """A status cell that stands for many statuses or none: "5xx", "103-199", "N/A"."""
+    text = cell.strip()
+    return bool(_STATUS_FAMILY.match(text)) or bool(_RANGE.match(text))
+
+
+@cache
+def registered_statuses() -> frozenset[int]:
+    return frozenset(int(status) for status in HTTPStatus)
+
+
+@cache
+def reason_phrases() -> frozenset[str]:
+    words = {status.phrase.lower() for status in HTTPStatus} | _EXTRA_REASONS
+    return frozenset(" ".join(w.replace("-", " ").split()) for w in words)
+
+
+def is_reason(cell: str) -> bool:
+    """An HTTP reason phrase ("Bad Request", "not found", "Forbidden (403)")."""
+    return len(cell) <= 60 and _is_short_reason(cell)
+
+
+@lru_cache(maxsize=8192)
+def _is_short_reason(cell: str) -> bool:
+    phrases = reason_phrases()
+    text = " ".join(cell.lower().replace("-", " ").split()).strip(" .")
+    if text in phrases:
+        return True
+    if "(" in cell or "（" in cell:
+        outside = _PAREN.sub(" ", text).strip()
+        return outside in phrases or any(
+            " ".join(p.lower().split()) in phrases for p in _PAREN.findall(cell)
+        )
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class CellShape:
+    """What one cell looks like; a column's profile counts these."""
+
+    status: bool = False
+    """One HTTP status (100-599) at the start, maybe with a reason: "404", "404 Not Found"."""
+    registered: bool = False
+    """That status is in the HTTP registry."""
+    classic: bool = False
+    """That status is one APIs document most (400, 401, 403, 404, 429, 500...)."""
+    status_reason: bool = False
+    """A status followed by its reason phrase."""
+    family: bool = False
+    """A status family or range: "5xx", "400-499", "N/A"."""
+    integer: bool = False
+    out_of_status_range: bool = False
+    """An integer that cannot be an HTTP status (negative, 0-99, 600 and up)."""
+    hex: bool = False
+    token: bool = False
+    """One short token with no spaces: a code or an identifier."""
+    identifier: bool = False
+    """A token with letters: ERR_TIMEOUT, InvalidToken, DNS.0000, CADB0010."""
+    symbol: bool = False
+    """An identifier written as a constant: UPPER_SNAKE with an underscore, or CamelCase."""
+    errorish: bool = False
+    """An identifier whose words say error, failure, invalid, exceeded..."""
+    reason: bool = False
+    """An HTTP reason phrase."""
+    phrase: bool = False
+    """A few words, no sentence: a name or a title ("Unspecified error", "送信済")."""
+    prose: bool = False
+    """A sentence or more."""
+    remedy: bool = False
+    """Phrased as a remedy: an imperative, "please", 请, してください, 하세요."""
+    flag: bool = False
+    """A yes/no or check mark."""
+    cjk: bool = False
+    http_word: bool = False
+    """Mentions HTTP."""
+
+
+_PROSE = CellShape(prose=True)
+_CJK_PROSE = CellShape(prose=True, cjk=True)
+_SYMBOL = re.compile(r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)$")
+
+
+def cell_shape(cell: str) -> CellShape:
+    if len(cell) > SHORT:
+        cjk = has_cjk(cell[:1000])
+        remedy = bool(_REMEDY_EN.search(cell[:40])) or (cjk and bool(_REMEDY_CJK.search(cell)))
+        if not remedy:
+            return _CJK_PROSE if cjk else _PROSE
+        return CellShape(prose=True, cjk=cjk, remedy=True)
+    return _short_cell_shape(cell)
+
+
+@lru_cache(maxsize=8192)
+def _short_cell_shape(cell: str) -> CellShape:
+    cjk = has_cjk(cell)
+    status, rest = parse_status(cell) if cell[0].isdigit() else (None, "")
+    integer = _INTEGER.match(cell) is not None
+    family = status is None and len(cell) <= 12 and is_status_family(cell)
+    spaces = cell.count(" ")
+    # CJK text is words, not a code, even with no spaces in it.
+    token = not spaces and not cjk and _TOKEN.match(cell) is not None
+    identifier = token and not integer and any(c.isalpha() for c in cell)
+    words = len(cell.split()) if not cjk else max(1, len(cell) // 4)
+    sentence = cell.endswith(_SENTENCE_END) or "。" in cell or words > 8
+    lowered = cell.lower()
+    return CellShape(
+        status=status is not None and (integer or bool(rest)),
+        registered=status is not None and status in registered_statuses(),
+        classic=status is not None and status in CLASSIC_STATUSES,
+        status_reason=status is not None and bool(rest) and not rest[0].isdigit(),
+        family=family,
+        integer=integer,
+        out_of_status_range=integer and not 100 <= int(cell.replace("−", "-")) <= 599,
+        hex=token and _HEX.match(cell) is not None,
+        token=token,
+        identifier=identifier,
+        symbol=identifier and _SYMBOL.match(cell.strip("`")) is not None,
+        errorish=token and _ERRORISH.search(cell) is not None,
+        reason=not integer and is_reason(cell),
+        phrase=not token and not sentence and not integer,
+        prose=not token and sentence,
+        remedy=bool(_REMEDY_EN.search(cell)) or (cjk and bool(_REMEDY_CJK.search(cell))),
+        flag=lowered in _FLAGS,
+        cjk=cjk,
+        http_word="http" in lowered,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnProfile:
+    """What a column's cells look like: shares of its sampled non-empty cells."""
+
+    filled: int = 0
+    """Non-empty cells in the whole column."""
+    fill: float = 0.0
+    """Share of the column's cells that are non-empty."""
+    distinct: float = 0.0
+    """Share of sampled cells that are distinct."""
+    status: float = 0.0
+    registered: float = 0.0
+    classic: float = 0.0
+    status_reason: float = 0.0
+    family: float = 0.0
+    integer: float = 0.0
+    out_of_status_range: float = 0.0
+    hex: float = 0.0
+    token: float = 0.0
+    identifier: float = 0.0
+    symbol: float = 0.0
+    errorish: float = 0.0
+    reason: float = 0.0
+    phrase: float = 0.0
+    prose: float = 0.0
+    remedy: float = 0.0
+    flag: float = 0.0
+    cjk: float = 0.0
+    http_word: float = 0.0
+    consecutive: float = 0.0
+    """Share of neighbouring integer cells that count up by one (1001, 1002, ...)."""
+    mean_length: float = 0.0
+
+    @property
+    def codeish(self) -> float:
+        """Share of cells that could be codes: integers, hex, identifiers, status families."""
+        return min(1.0, self.token + self.family * (1.0 - self.token))
+
+
+EMPTY_PROFILE = ColumnProfile()
+_SHAPE_FIELDS = (
+    "status", "registered", "classic", "status_reason", "family", "integer", "out_of_status_range", "hex",
+    "token", "identifier", "symbol", "errorish", "reason", "phrase", "prose", "remedy", "flag",
+    "cjk", "http_word",
+)
+_shape_values = itemgetter(*(f"{name}" for name in _SHAPE_FIELDS))
+
+
+@lru_cache(maxsize=1024)
+def _spread(filled: int) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """Picks SAMPLE of `filled` cells, evenly spaced; columns of one page share lengths."""
+    step = filled / SAMPLE
+    return itemgetter(*(int(i * step) for i in range(SAMPLE)))
+
+
+def profile(values: Sequence[str]) -> ColumnProfile:
+    """The shape of a column from at most SAMPLE of its non-empty cells, spread over it."""
+    cells = [v for v in values if v]
+    filled = len(cells)
+    if not filled:
+        return EMPTY_PROFILE
+    if filled > SAMPLE:
+        cells = list(_spread(filled)(cells))
+    n = len(cells)
+    counts = [0] * len(_SHAPE_FIELDS)
+    for cell in cells:
+        shape = cell_shape(cell)
+        for i, name in enumerate(_SHAPE_FIELDS):
+            if getattr(shape, name):
+                counts[i] += 1
+    shares = dict(zip(_SHAPE_FIELDS, (c / n for c in counts), strict=True))
+    http_word = shares.pop("http_word")
+    integers = [int(c.replace("−", "-")) for c in cells if _INTEGER.match(c)]
+    pairs = max(1, len(integers) - 1)
+    consecutive = sum(1 for a, b in zip(integers, integers[1:]) if b == a + 1) / pairs
+    return ColumnProfile(
+        filled=filled,
+        fill=filled / max(1, len(values)),
+        distinct=len(set(cells)) / n,
+        http_word=http_word,
+        consecutive=consecutive if len(integers) >= 3 else 0.0,
+        mean_length=sum(map(len, cells)) / n,
+        **shares,
+    )
