@@ -146,9 +146,18 @@ def _repaired_fields(
     return fixed
 
 
+_STATUS_LIST = re.compile(r"[1-5]\d\d\D+[1-5]\d\d")
+
+
 def _is_lone_code(status_cell: str) -> bool:
-    """A status cell holding one word that is no status family ("0", "-1", "E01")."""
-    return bool(status_cell) and len(status_cell.split()) == 1 and not is_status_family(status_cell)
+    """A status cell holding one word that is no status family nor a list of statuses ("0",
+    "-1", "E01"; not "5xx" nor "201、202")."""
+    return (
+        bool(status_cell)
+        and len(status_cell.split()) == 1
+        and not is_status_family(status_cell)
+        and _STATUS_LIST.search(status_cell) is None
+    )
 
 
 class _Keys:

@@ -148,6 +148,39 @@ def _assign(
     return dict(enumerate(choices))
 
 
+def _speaks_of_codes(text: str) -> bool:
+    """Whether a heading or caption says its table lists codes or errors: "Error codes",
+    "Return codes", "状态码", "System Message Codes"; not "eth_getCode" nor "Response"."""
+    hp = header_parts(text)
+    if hp.has("error") or (hp.has("http") and hp.has("status")):
+        return True
+    for index, (part, word) in enumerate(zip(hp.parts, hp.words, strict=True)):
+        if part != "code":
+            continue
+        qualified = index > 0 and hp.parts[index - 1] in ("status", "result", "reason", "message")
+        if qualified or word.endswith("s") or not word.isascii():
+            return True
+    return False
+
+
+def _decoy(table: RawTable, hps: list[HeaderParts], profiles: list[ColumnProfile]) -> str:
+    """What marks a table of parameters or fields, or "" when nothing does."""
+    for text, hp in zip(table.header, hps, strict=True):
+        if "param" in hp.parts and not hp.has("symbol", "error", "status", "result"):
+            return f"header {text!r} names parameters or fields"
+    for index, p in enumerate(profiles):
+        if p.filled and p.datatype >= w.DATATYPE_COLUMN:
+            return f"column {table.header[index] or index + 1!r} lists data types"
+    # A heading about parameters says less than a column: it marks the table only when no
+    # column is named for codes, errors or statuses.
+    if any(hp.has("code", "error", "status", "http", "result") for hp in hps):
+        return ""
+    for text in (table.section, table.caption):
+        if text and "param" in header_parts(text).parts and not _speaks_of_codes(text):
+            return f"heading {text!r} names parameters or fields"
+    return ""
+
+
 def _is_error_table(
     table: RawTable,
     fields: dict[str, int],
@@ -164,33 +197,34 @@ def _is_error_table(
     if forced.get(key) in ("code", "http_status"):
         return True, [f"column {label!r} holds {role} (override)"]
     reasons = [f"column {label!r} holds {role}"]
-    if hps[key].has(*_EXPLICIT_PARTS):
-        return True, [*reasons, f"its header names them: {', '.join(hps[key].words)}"]
-    decoy = next(
-        (
-            table.header[i]
-            for i, hp in enumerate(hps)
-            if "param" in hp.parts and not hp.has("symbol", "error", "status", "result")
-        ),
-        "",
-    )
+    keys = [hps[i] for i in (fields.get("code"), fields.get("http_status")) if i is not None]
+    decoy = _decoy(table, hps, profiles)
     if decoy:
-        return False, [*reasons, f"but header {decoy!r} marks a table of parameters or fields"]
-    if "http_status" in fields:
-        return True, [*reasons, "the statuses are backed as HTTP"]
-    context = mentions((*table.headings, table.section, table.caption), *_CONTEXT_PARTS)
+        # Only a header that names errors or HTTP outright outweighs a table of fields.
+        if any(hp.has("error", "http") or _speaks_of_codes(hp.text) and len(hp.parts) > 1
+               for hp in keys):
+            return True, [*reasons, f"its header names them, although {decoy}"]
+        return False, [*reasons, f"but {decoy}"]
+    named = next((hp for hp in keys if hp.has(*_EXPLICIT_PARTS)), None)
+    if named is not None:
+        return True, [*reasons, f"its header names them: {', '.join(named.words)}"]
+    context = next((t for t in (table.section, table.caption) if t and _speaks_of_codes(t)), "")
     if context:
         return True, [*reasons, f"heading or caption {context!r} speaks of codes or errors"]
-    named = [fields[f] for f in ("code", "title") if f in fields]
-    errorish = max((profiles[i].errorish for i in named), default=0.0)
-    if errorish >= 0.3:
+    if "http_status" in fields and profiles[fields["http_status"]].status_reason + (
+        profiles[fields["title"]].reason if "title" in fields else 0.0
+    ) >= w.REASON_COLUMN:
+        return True, [*reasons, "HTTP reason phrases stand with the statuses"]
+    named_columns = [fields[f] for f in ("code", "title") if f in fields]
+    errorish = max((profiles[i].errorish for i in named_columns), default=0.0)
+    if errorish >= w.ERRORISH_IDENTIFIERS:
         return True, [*reasons, f"{errorish:.0%} of its identifiers name errors"]
     explained = [
         table.header[i] for i in fields.values() if hps[i].head in ("message", "remedy")
     ]
     if explained:
         return True, [*reasons, f"column {explained[0]!r} gives messages or remedies"]
-    why = "no heading" if headerless else "neither its header nor the headings"
+    why = "no heading" if headerless else "neither its header nor its heading"
     return False, [*reasons, f"but {why} nor its values say errors or statuses"]
 
 

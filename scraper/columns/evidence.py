@@ -146,11 +146,14 @@ def content_evidence(
         http = statusish - 1.0
     scores["http_status"] = http
 
+    # Codes in capitals (ERR_TIMEOUT) read as codes more than names in CamelCase do.
     code = p.token + p.family * (1.0 - p.token) - p.prose - 0.5 * p.phrase - p.flag
+    code -= 0.2 * max(0.0, p.symbol - p.upper)
     if http > 0.3:
         code -= 0.8 * http
     if p.filled >= 4 and p.distinct < 0.5:
         code -= 0.6  # codes are distinct; repeated values are groups or flags
+    code -= p.numbered + p.datatype  # rows numbered "end-1", "end-2"; a field's data type
     # Beside a column of numbers, the number is the code and a symbol its name, unless the
     # symbol's own header calls it the code.
     beside_numbers = bool(ctx.numeric_codes - {index}) and hp.head != "code"
@@ -160,7 +163,7 @@ def content_evidence(
 
     symbols = p.symbol if beside_numbers else 0.3 * p.symbol
     # A name is short: phrases as long as a description's are not titles.
-    shortness = max(0.0, min(1.0, (w.TITLE_LONGEST - p.mean_length) / w.TITLE_LONGEST * 2))
+    shortness = max(0.0, min(1.0, (w.TITLE_LONGEST - p.mean_length) / (w.TITLE_LONGEST / 2)))
     title = (
         p.reason + 0.6 * p.phrase * shortness + 0.7 * symbols - 0.6 * p.prose - numbers
         - p.flag - 0.3 * p.remedy
@@ -173,14 +176,14 @@ def content_evidence(
         message += 0.3  # an English message beside the page's own language: what the API says
     scores["message"] = max(-1.0, min(1.0, message))
 
-    description = p.prose + 0.3 * p.phrase - 0.8 * p.token - numbers - p.flag - 0.3 * p.remedy
+    description = p.prose + (0.7 - 0.4 * shortness) * p.phrase - 0.8 * p.token - numbers - p.flag - 0.3 * p.remedy
     scores["description"] = max(-1.0, min(1.0, description))
 
     # Remedies read as prose; phrasing them as a request to act is what marks them.
     remedy = 0.8 * p.remedy + 0.2 * (p.prose + p.phrase) - p.token - numbers
     scores["suggestion"] = max(-1.0, min(1.0, remedy))
 
-    extra = p.flag + (0.5 if p.filled >= 4 and p.distinct < 0.3 else 0.0) + 0.3 * (1 - p.fill)
+    extra = p.flag + p.numbered + (0.5 if p.filled >= 4 and p.distinct < 0.3 else 0.0) + 0.3 * (1 - p.fill)
     scores["extra"] = min(1.0, extra)
     return scores
 
@@ -204,6 +207,8 @@ def describe_profile(p: ColumnProfile) -> list[str]:
         (p.prose, "sentences"),
         (p.remedy, "remedies"),
         (p.flag, "flags"),
+        (p.datatype, "data type names"),
+        (p.numbered, "row numbers"),
         (p.cjk, "CJK text"),
     ]
     notes = [f"{share:.0%} {label}" for share, label in shares if share >= 0.2]

@@ -13,9 +13,11 @@ from operator import itemgetter
 from scraper.columns.weights import CLASSIC_STATUSES
 from scraper.lang import has_cjk
 
-_STATUS = re.compile(r"^([1-5]\d\d)(?!\d)(?!\s*[-–~]\s*\d)(.*)$", re.DOTALL)
+# One status, not a range or a list ("103-199", "404/401", "201、202").
+_STATUS = re.compile(r"^([1-5]\d\d)(?!\d)(?!\s*[-–~/,、]\s*\d)(.*)$", re.DOTALL)
 _STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d|N/?A|-|—)$")
 _RANGE = re.compile(r"^\S+\s*[-–~]\s*\S+$")
+_STATUS_LIST = re.compile(r"^[1-5]\d\d(?:\s*[/,、]\s*[1-5]\d\d)+$")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _INTEGER = re.compile(r"^[-−]?\d+$")
 _HEX = re.compile(r"^(?:0[xX][0-9a-fA-F]+|[0-9a-fA-F]+[hH])$")
@@ -29,6 +31,17 @@ _ERRORISH = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = (".", "。", "!", "！", "?", "？", ":", "：", ";", "；")
+# Data types, as parameter and field tables list them: such a column marks a table of fields.
+_DATATYPES = frozenset(
+    "string str int integer int32 int64 long short float double number numeric decimal bool "
+    "boolean object array list map dict json date datetime timestamp byte bytes char void any "
+    "uint uint32 uint64 enum null 字符串 整数 整型 布尔 对象 数组 字串 整數 布林 物件 陣列 "
+    "文字列 数値 整数型 真偽値 "
+    "オブジェクト 配列 문자열 정수 숫자 불리언 객체 배열".split()
+)
+# Row ids: a lower-case word, a separator and a count ("end-1", "row_2"); codes like "SYS.0001"
+# or "XA0001" are upper case or dotted.
+_NUMBERED = re.compile(r"^([a-z]+[-_])(\d+)[a-z]?$")
 _FLAGS = frozenset(
     "true false yes no y n x ✓ ✔ ✗ ✘ - — o ○ ● × 是 否 有 无 無 はい いいえ 예 아니요 on off".split()
 )
@@ -83,9 +96,12 @@ _split_short_status = lru_cache(maxsize=4096)(_split_status)
 
 
 def is_status_family(cell: str) -> bool:
-    """A status cell that stands for many statuses or none: "5xx", "103-199", "N/A"."""
+    """A status cell that stands for many statuses or none: "5xx", "103-199", "201、202",
+    "N/A"."""
     text = cell.strip()
-    return bool(_STATUS_FAMILY.match(text)) or bool(_RANGE.match(text))
+    return bool(
+        _STATUS_FAMILY.match(text) or _RANGE.match(text) or _STATUS_LIST.match(text)
+    )
 
 
 @cache
@@ -142,6 +158,8 @@ class CellShape:
     """A token with letters: ERR_TIMEOUT, InvalidToken, DNS.0000, CADB0010."""
     symbol: bool = False
     """An identifier written as a constant: UPPER_SNAKE with an underscore, or CamelCase."""
+    upper: bool = False
+    """An identifier in capitals: ERR_TIMEOUT, CANCELLED, E1001."""
     errorish: bool = False
     """An identifier whose words say error, failure, invalid, exceeded..."""
     reason: bool = False
@@ -154,6 +172,8 @@ class CellShape:
     """Phrased as a remedy: an imperative, "please", 请, してください, 하세요."""
     flag: bool = False
     """A yes/no or check mark."""
+    datatype: bool = False
+    """A data type's name: string, int, boolean, object..."""
     cjk: bool = False
     http_word: bool = False
     """Mentions HTTP."""
@@ -182,7 +202,9 @@ def _short_cell_shape(cell: str) -> CellShape:
     family = status is None and len(cell) <= 12 and is_status_family(cell)
     spaces = cell.count(" ")
     # CJK text is words, not a code, even with no spaces in it.
-    token = not spaces and not cjk and _TOKEN.match(cell) is not None
+    # A quoted string is a literal ("/e:epp/e:response"), not a code.
+    quoted = len(cell) > 1 and cell[0] in "\"'“" and cell[-1] in "\"'”"
+    token = not spaces and not cjk and not quoted and _TOKEN.match(cell) is not None
     identifier = token and not integer and any(c.isalpha() for c in cell)
     words = len(cell.split()) if not cjk else max(1, len(cell) // 4)
     sentence = cell.endswith(_SENTENCE_END) or "。" in cell or words > 8
@@ -199,12 +221,14 @@ def _short_cell_shape(cell: str) -> CellShape:
         token=token,
         identifier=identifier,
         symbol=identifier and _SYMBOL.match(cell.strip("`")) is not None,
+        upper=identifier and cell.isupper(),
         errorish=token and _ERRORISH.search(cell) is not None,
         reason=not integer and is_reason(cell),
         phrase=not token and not sentence and not integer,
         prose=not token and sentence,
         remedy=bool(_REMEDY_EN.search(cell)) or (cjk and bool(_REMEDY_CJK.search(cell))),
         flag=lowered in _FLAGS,
+        datatype=lowered.strip("`[]<>") in _DATATYPES,
         cjk=cjk,
         http_word="http" in lowered,
     )
@@ -231,16 +255,20 @@ class ColumnProfile:
     token: float = 0.0
     identifier: float = 0.0
     symbol: float = 0.0
+    upper: float = 0.0
     errorish: float = 0.0
     reason: float = 0.0
     phrase: float = 0.0
     prose: float = 0.0
     remedy: float = 0.0
     flag: float = 0.0
+    datatype: float = 0.0
     cjk: float = 0.0
     http_word: float = 0.0
     consecutive: float = 0.0
     """Share of neighbouring integer cells that count up by one (1001, 1002, ...)."""
+    numbered: float = 0.0
+    """Share of cells that number rows: one prefix and a count ("end-1", "end-2", ...)."""
     mean_length: float = 0.0
 
     @property
@@ -252,10 +280,9 @@ class ColumnProfile:
 EMPTY_PROFILE = ColumnProfile()
 _SHAPE_FIELDS = (
     "status", "registered", "classic", "status_reason", "family", "integer", "out_of_status_range", "hex",
-    "token", "identifier", "symbol", "errorish", "reason", "phrase", "prose", "remedy", "flag",
-    "cjk", "http_word",
+    "token", "identifier", "symbol", "upper", "errorish", "reason", "phrase", "prose", "remedy", "flag",
+    "datatype", "cjk", "http_word",
 )
-_shape_values = itemgetter(*(f"{name}" for name in _SHAPE_FIELDS))
 
 
 @lru_cache(maxsize=1024)
@@ -287,6 +314,7 @@ def profile(values: Sequence[str]) -> ColumnProfile:
     consecutive = sum(1 for a, b in zip(integers, integers[1:]) if b == a + 1) / pairs
     return ColumnProfile(
         filled=filled,
+        numbered=_numbered_share(values),
         fill=filled / max(1, len(values)),
         distinct=len(set(cells)) / n,
         http_word=http_word,
@@ -294,3 +322,20 @@ def profile(values: Sequence[str]) -> ColumnProfile:
         mean_length=sum(map(len, cells)) / n,
         **shares,
     )
+
+
+def _numbered_share(values: Sequence[str]) -> float:
+    """Share of the first cells that number rows with one prefix: "end-1", "end-2", "end-3"."""
+    head = [v for v in values[:SAMPLE] if v]
+    if len(head) < 3:
+        return 0.0
+    matches = [m for m in map(_NUMBERED.match, head) if m]
+    if len(matches) < 0.8 * len(head):
+        return 0.0
+    prefixes = {m.group(1) for m in matches}
+    numbers = [int(m.group(2)) for m in matches]
+    if len(prefixes) != 1 or numbers[0] > 1:
+        return 0.0
+    # "end-4a", "end-4b" share a number; a count moves on by one.
+    counting = sum(1 for a, b in zip(numbers, numbers[1:]) if b in (a, a + 1))
+    return counting / (len(head) - 1)

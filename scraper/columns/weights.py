@@ -47,5 +47,12 @@ registry's phrases with their own ("Bad Request", "Authentication Error")."""
 CLASSIC_STATUSES = frozenset({400, 401, 403, 404, 405, 409, 415, 422, 429, 500, 502, 503, 504})
 """The statuses APIs document most. A column most of whose values are these, not numbered one
 after another, reads as HTTP even with no other word for it."""
-TITLE_LONGEST = 60
-"""Mean length (characters) at which a column of phrases stops reading as names or titles."""
+TITLE_LONGEST = 50
+"""Mean length (characters) at which a column of phrases stops reading as names or titles;
+at half of it and below, they read as names."""
+
+DATATYPE_COLUMN = 0.5
+"""A column of data type names (string, int, object) at this share marks a table of fields."""
+ERRORISH_IDENTIFIERS = 0.5
+"""With no word for errors around a table, this share of its identifiers naming errors
+(ERR_TIMEOUT, InvalidToken) says it is an error table."""
