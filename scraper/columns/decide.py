@@ -93,8 +93,11 @@ def _context(
     reason_column = next(
         (i for i, p in enumerate(profiles) if p.filled and p.reason >= w.REASON_COLUMN), -1
     )
+    # Columns of numeric codes; a column of HTTP statuses is numbers, but not codes.
     numeric = frozenset(
-        i for i, p in enumerate(profiles) if p.filled and p.integer + p.hex >= 0.8
+        i
+        for i, p in enumerate(profiles)
+        if p.filled and p.integer + p.hex >= 0.8 and p.status < w.STATUS_SHARE
     )
     cjk = frozenset(i for i, p in enumerate(profiles) if p.filled and p.cjk >= 0.5)
     return TableContext(http, reason_column, numeric, cjk)

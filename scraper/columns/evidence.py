@@ -171,7 +171,9 @@ def content_evidence(
     scores["title"] = max(-1.0, min(1.0, title))
 
     text = p.prose + p.phrase
-    message = 0.4 * text - 0.8 * (p.token - p.symbol * 0.0) - numbers
+    # Some APIs return an identifier as their message (ACK_FAILED): tokens weigh against a
+    # message only lightly.
+    message = 0.4 * text - 0.3 * p.token - numbers
     if not p.cjk and ctx.cjk_columns - {index}:
         message += 0.3  # an English message beside the page's own language: what the API says
     scores["message"] = max(-1.0, min(1.0, message))

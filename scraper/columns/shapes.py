@@ -19,6 +19,7 @@ _STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d
 _RANGE = re.compile(r"^\S+\s*[-–~]\s*\S+$")
 _STATUS_LIST = re.compile(r"^[1-5]\d\d(?:\s*[/,、]\s*[1-5]\d\d)+$")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _INTEGER = re.compile(r"^[-−]?\d+$")
 _HEX = re.compile(r"^(?:0[xX][0-9a-fA-F]+|[0-9a-fA-F]+[hH])$")
 # A code: one token with no spaces, a letter or digit in it: 1001, -32700, 0x8A150001,
@@ -123,7 +124,9 @@ def is_reason(cell: str) -> bool:
 @lru_cache(maxsize=8192)
 def _is_short_reason(cell: str) -> bool:
     phrases = reason_phrases()
-    text = " ".join(cell.lower().replace("-", " ").split()).strip(" .")
+    # "NotFound" and "BadRequest" are reason phrases written as identifiers.
+    spaced = _CAMEL.sub(" ", cell) if " " not in cell else cell
+    text = " ".join(spaced.lower().replace("-", " ").split()).strip(" .")
     if text in phrases:
         return True
     if "(" in cell or "（" in cell:
