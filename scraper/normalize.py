@@ -86,6 +86,8 @@ def _record(
         code = status_cell
     if not code and status is None:
         return None
+    if mapping.codes_are_tokens and " " in code and _only_cell(row, code_col):
+        return None  # a class line ("类 08 - 连接异常") among codes, not a code
     extra: dict[str, str] = {}
     for col in mapping.extra:
         header = table.header[col] or f"column {col + 1}"
@@ -144,6 +146,11 @@ def _repaired_fields(
     for name, col in mapping.fields.items():
         fixed[col] = _repaired(row, col, name, page, mojibake, repairs)
     return fixed
+
+
+def _only_cell(row: tuple[str, ...] | list[str], index: int | None) -> bool:
+    """Whether every cell of the row but `index` is empty (or a no-break space)."""
+    return all(not cell.strip() for i, cell in enumerate(row) if i != index)
 
 
 _STATUS_LIST = re.compile(r"[1-5]\d\d\D+[1-5]\d\d")

@@ -42,6 +42,9 @@ class ColumnMap:
 
     fields: dict[str, int] = field(default_factory=dict)
     extra: list[int] = field(default_factory=list)
+    codes_are_tokens: bool = False
+    """The code column holds single tokens: a row whose code cell is words, with nothing
+    else filled in, titles the rows below it and is not a record."""
 
     @property
     def is_error_table(self) -> bool:
@@ -268,14 +271,17 @@ def read_table(table: RawTable, overrides: ColumnOverrides = NO_OVERRIDES) -> Ta
 
     fields = {t: i for i, t in sorted(chosen.items()) if t != "extra"}
     _message_as_description(fields, hps, profiles, forced)
+    _lone_title_as_description(fields, hps, profiles, forced)
     chosen = {i: "extra" for i in range(width)} | {i: t for t, i in fields.items()}
 
     is_error, reasons = _is_error_table(table, fields, hps, profiles, forced, headerless)
     if not is_error:
         fields = {}
+    code_index = fields.get("code")
     mapping = ColumnMap(
         fields=dict(sorted(fields.items(), key=lambda kv: kv[1])),
         extra=[i for i in range(width) if i not in fields.values()],
+        codes_are_tokens=code_index is not None and profiles[code_index].token >= 0.6,
     )
     decisions = tuple(
         _decision(i, table.header[i], chosen[i], hps[i], profiles[i], totals, forced)
@@ -307,6 +313,25 @@ def _message_as_description(
         return
     if profiles[index].cjk >= 0.5 and not any(hp.head == "desc" for hp in hps):
         fields["description"] = fields.pop("message")
+
+
+def _lone_title_as_description(
+    fields: dict[str, int],
+    hps: list[HeaderParts],
+    profiles: list[ColumnProfile],
+    forced: dict[int, str],
+) -> None:
+    """Phrases that are a table's only text explain its codes: a title needs a description
+    beside it, unless it is named one or holds reason phrases or symbols."""
+    index = fields.get("title")
+    if index is None or "description" in fields or index in forced:
+        return
+    p = profiles[index]
+    if hps[index].head in ("name", "symbol", "kind", "reason") or p.reason >= 0.3 or (
+        p.symbol >= 0.5
+    ):
+        return
+    fields["description"] = fields.pop("title")
 
 
 def _decision(

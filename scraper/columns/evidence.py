@@ -178,7 +178,12 @@ def content_evidence(
         message += 0.3  # an English message beside the page's own language: what the API says
     scores["message"] = max(-1.0, min(1.0, message))
 
-    description = p.prose + (0.7 - 0.4 * shortness) * p.phrase - 0.8 * p.token - numbers - p.flag - 0.3 * p.remedy
+    description = (
+        p.prose + (0.7 - 0.4 * shortness) * p.phrase - 0.8 * p.token - numbers - p.flag
+        - 0.3 * p.remedy
+    )
+    if not p.cjk and ctx.cjk_columns - {index}:
+        description -= 0.3  # the page explains in its own language
     scores["description"] = max(-1.0, min(1.0, description))
 
     # Remedies read as prose; phrasing them as a request to act is what marks them.
