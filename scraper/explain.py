@@ -24,10 +24,12 @@ def _verdict(table: TableExplanation) -> str:
 def _column_line(column: ColumnDecision, headerless: bool) -> str:
     named = "(no header)" if headerless or not column.header else repr(column.header)
     line = f"  [{column.index}] {named} -> {column.field}"
+    evidence = column.evidence
     if column.overridden:
         line += " (override)"
-    if column.evidence:
-        line += f"  ({'; '.join(column.evidence)})"
+        evidence = tuple(e for e in evidence if e != "override")  # said once is enough
+    if evidence:
+        line += f"  ({'; '.join(evidence)})"
     return line
 
 

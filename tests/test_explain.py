@@ -19,7 +19,7 @@ ERROR_TABLE = TableExplanation(
     is_error_table=True,
     headerless=False,
     columns=(
-        ColumnDecision(0, "Error code", "http_status", ("override from the manifest",), 0, True),
+        ColumnDecision(0, "Error code", "http_status", ("override", "from the manifest"), 0, True),
         ColumnDecision(1, "Error message", "code", ("all are error identifiers",), 0.9),
         ColumnDecision(2, "Measure", "extra"),
     ),
@@ -63,7 +63,7 @@ def test_text_explains_each_table_in_order() -> None:
         "(no code or single status)\n"
         "  - a column holds error codes\n"
         "  header: 'Error code' | 'Error message' | 'Measure' (3 rows below it)\n"
-        "  [0] 'Error code' -> http_status (override)  (override from the manifest)\n"
+        "  [0] 'Error code' -> http_status (override)  (from the manifest)\n"
         "  [1] 'Error message' -> code  (all are error identifiers)\n"
         "  [2] 'Measure' -> extra\n"
         "\n"
