@@ -211,6 +211,9 @@ def _is_error_table(
                for hp in keys):
             return True, [*reasons, f"its header names them, although {decoy}"]
         return False, [*reasons, f"but {decoy}"]
+    texts = [f for f in ("title", "message", "description", "suggestion") if f in fields]
+    if not texts and not any(hp.parts for hp in keys):
+        return False, [*reasons, "but no header names them and no column explains them"]
     named = next((hp for hp in keys if hp.has(*_EXPLICIT_PARTS)), None)
     if named is not None:
         return True, [*reasons, f"its header names them: {', '.join(named.words)}"]
@@ -321,10 +324,11 @@ def _lone_title_as_description(
     profiles: list[ColumnProfile],
     forced: dict[int, str],
 ) -> None:
-    """Phrases that are a table's only text explain its codes: a title needs a description
+    """Phrases that are a table's only text explain its codes: a title needs another text
     beside it, unless it is named one or holds reason phrases or symbols."""
     index = fields.get("title")
-    if index is None or "description" in fields or index in forced:
+    others = ("description", "message", "suggestion")
+    if index is None or any(f in fields for f in others) or index in forced:
         return
     p = profiles[index]
     if hps[index].head in ("name", "symbol", "kind", "reason") or p.reason >= 0.3 or (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scraper.columns import weights as w
 from scraper.columns.lexicon import HeaderParts
-from scraper.columns.shapes import ColumnProfile
+from scraper.columns.shapes import SAMPLE, ColumnProfile
 
 TARGETS: tuple[str, ...] = (
     "http_status", "code", "title", "message", "description", "suggestion", "extra",
@@ -75,7 +75,7 @@ def header_evidence(hp: HeaderParts) -> Scores:
     if head == "message":
         if status:
             return {"title": 0.6, "message": 0.6}
-        return {"message": 1.0, "description": 0.4, "title": 0.2}
+        return {"message": 1.0, "description": 0.2}
     if head == "text":
         if status:
             return {"title": 0.6, "message": 0.4}
@@ -132,7 +132,12 @@ def content_evidence(
     numbers = p.integer + p.hex
     # Statuses: HTTP only when the page backs it; any number a status cannot be rules it out.
     http = 0.0
-    if max(p.out_of_status_range, p.integer - p.status) > w.OUT_OF_RANGE_TOLERANCE:
+    strays = max(p.out_of_status_range, p.integer - p.status)
+    # One stray value is tolerated in a column named for statuses, however short.
+    tolerated = w.OUT_OF_RANGE_TOLERANCE
+    if hp.has("http", "status"):
+        tolerated = max(tolerated, 1.0 / min(p.filled, SAMPLE) + 1e-9)
+    if strays > tolerated:
         http = -1.0
     elif statusish >= w.STATUS_SHARE:
         support = http_support(index, p, hp, ctx)
@@ -147,7 +152,8 @@ def content_evidence(
     scores["http_status"] = http
 
     # Codes in capitals (ERR_TIMEOUT) read as codes more than names in CamelCase do.
-    code = p.token + p.family * (1.0 - p.token) - p.prose - 0.5 * p.phrase - p.flag
+    # Status families ("5xx", "400-499") are ranges of HTTP statuses, not a vendor's codes.
+    code = p.token - p.family - p.prose - 0.5 * p.phrase - p.flag
     code -= 0.2 * max(0.0, p.symbol - p.upper)
     if http > 0.3:
         code -= 0.8 * http
@@ -164,8 +170,11 @@ def content_evidence(
     symbols = p.symbol if beside_numbers else 0.3 * p.symbol
     # A name is short: phrases as long as a description's are not titles.
     shortness = max(0.0, min(1.0, (w.TITLE_LONGEST - p.mean_length) / (w.TITLE_LONGEST / 2)))
+    # Short phrases are weak evidence of names: under a header that names another text field
+    # they count for less.
+    phrases = 0.3 if hp.head in ("message", "text", "desc", "remedy") else 0.6
     title = (
-        p.reason + 0.6 * p.phrase * shortness + 0.7 * symbols - 0.6 * p.prose - numbers
+        p.reason + phrases * p.phrase * shortness + 0.7 * symbols - 0.6 * p.prose - numbers
         - p.flag - 0.3 * p.remedy
     )
     scores["title"] = max(-1.0, min(1.0, title))
@@ -173,7 +182,9 @@ def content_evidence(
     text = p.prose + p.phrase
     # Some APIs return an identifier as their message (ACK_FAILED): tokens weigh against a
     # message only lightly.
-    message = 0.4 * text - 0.3 * p.token - numbers
+    message = 0.2 * text - 0.3 * p.token - numbers
+    if not p.cjk and not ctx.cjk_columns:
+        message += 0.4 * p.prose  # what an English API returns is a sentence
     if not p.cjk and ctx.cjk_columns - {index}:
         message += 0.3  # an English message beside the page's own language: what the API says
     scores["message"] = max(-1.0, min(1.0, message))
@@ -187,10 +198,10 @@ def content_evidence(
     scores["description"] = max(-1.0, min(1.0, description))
 
     # Remedies read as prose; phrasing them as a request to act is what marks them.
-    remedy = 0.8 * p.remedy + 0.2 * (p.prose + p.phrase) - p.token - numbers
+    remedy = 0.8 * p.remedy + 0.4 * (p.prose + p.phrase) - p.token - numbers
     scores["suggestion"] = max(-1.0, min(1.0, remedy))
 
-    extra = p.flag + p.numbered + (0.5 if p.filled >= 4 and p.distinct < 0.3 else 0.0) + 0.3 * (1 - p.fill)
+    extra = p.flag + p.numbered + (0.5 if p.filled >= 4 and p.distinct < 0.5 else 0.0) + 0.3 * (1 - p.fill)
     scores["extra"] = min(1.0, extra)
     return scores
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import replace
 
 from scraper.columns.lexicon import header_parts
+from scraper.columns.weights import HEADER_LONGEST, HEADER_WORDS
 from scraper.columns.shapes import cell_shape
 from scraper.types import RawTable
 
@@ -34,19 +35,35 @@ def _keyish(values: list[str]) -> bool:
     return keyish / len(shapes) >= 0.8
 
 
+def _code_shaped(cell: str) -> bool:
+    """A value only a code or status has: a digit in it, or a constant's shape (ERR_X,
+    InvalidToken); a plain word ("Chrome", "Previous") could as well be a header."""
+    shape = cell_shape(cell)
+    if not (shape.token or shape.status or shape.family):
+        return False
+    return shape.status or shape.symbol or any(c.isdigit() for c in cell)
+
+
+def _names_a_column(cell: str) -> bool:
+    """A short cell with a header word in it ("Error code", "描述"); sentences are data."""
+    if not cell or len(cell) > HEADER_LONGEST or len(cell.split()) > HEADER_WORDS:
+        return False
+    return bool(header_parts(cell).parts)
+
+
 def first_row_is_data(table: RawTable) -> tuple[bool, str]:
     """Whether the first row (read as the header) is data, and why."""
     header = table.header
     if not table.rows or not any(header):
         return False, ""
-    if any(header_parts(cell).parts for cell in header if cell):
+    if any(_names_a_column(cell) for cell in header):
         return False, ""
     sample = table.rows[:32]
     for index, cell in enumerate(header):
         if not cell:
             continue
         below = [row[index] for row in sample if index < len(row) and row[index]]
-        if not below or not _keyish(below) or not _keyish([cell]):
+        if not below or not _keyish(below) or not _code_shaped(cell):
             continue
         shapes = Counter(signature(v) for v in below)
         if shapes[signature(cell)] / len(below) >= 0.2:

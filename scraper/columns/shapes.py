@@ -16,7 +16,8 @@ from scraper.lang import has_cjk
 # One status, not a range or a list ("103-199", "404/401", "201、202").
 _STATUS = re.compile(r"^([1-5]\d\d)(?!\d)(?!\s*[-–~/,、]\s*\d)(.*)$", re.DOTALL)
 _STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d|N/?A|-|—)$")
-_RANGE = re.compile(r"^\S+\s*[-–~]\s*\S+$")
+# A range of numbers ("103-199", "0–999", "561xxx~562xxx"); not a code with a dash ("BV-1001").
+_RANGE = re.compile(r"^\d[0-9a-zA-Z]*\s*[-–~]\s*\d[0-9a-zA-Z]*$")
 _STATUS_LIST = re.compile(r"^[1-5]\d\d(?:\s*[/,、]\s*[1-5]\d\d)+$")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -46,7 +47,7 @@ _NUMBERED = re.compile(r"^([a-z]+[-_])(\d+)[a-z]?$")
 _FLAGS = frozenset(
     "true false yes no y n x ✓ ✔ ✗ ✘ - — o ○ ● × 是 否 有 无 無 はい いいえ 예 아니요 on off".split()
 )
-# Remedy phrasing, by language: imperatives and requests to act.
+# Remedy phrasing, by language: imperatives and requests to act (请 asks, 请求 is a request).
 _REMEDY_EN = re.compile(
     r"^(?:please\b|\d+\.\s|try\b|retry\b|check\b|verify\b|ensure\b|make sure\b|contact\b|"
     r"use\b|wait\b|reduce\b|increase\b|specify\b|provide\b|add\b|remove\b|update\b|upgrade\b|"
@@ -59,9 +60,9 @@ _REMEDY_EN = re.compile(
     re.IGNORECASE,
 )
 _REMEDY_CJK = re.compile(
-    r"请|請|检查|檢查|确认|確認|联系|聯繫|重试|重試|稍后|稍後|修改|建议|建議|"
+    r"请(?!求)|請(?!求)|检查|檢查|确认|確認|联系|聯繫|重试|重試|稍后|稍後|修改|建议|建議|"
     r"してください|して下さい|ください|確認して|再試行|お問い合わせ|"
-    r"하세요|하십시오|해 주세요|해주세요|확인|다시 시도|문의|합니다\.?$|없음|なし|无|無"
+    r"하세요|하십시오|해 주세요|해주세요|확인|다시 시도|문의|합니다\.?$|^(?:없음|なし|无|無)$"
 )
 
 # Reason phrases beyond the registry's: words status tables use for unassigned codes.

@@ -56,3 +56,8 @@ DATATYPE_COLUMN = 0.5
 ERRORISH_IDENTIFIERS = 0.5
 """With no word for errors around a table, this share of its identifiers naming errors
 (ERR_TIMEOUT, InvalidToken) says it is an error table."""
+
+HEADER_LONGEST = 30
+"""A header cell is a name, not a sentence: longer cells are data, whatever words they hold."""
+HEADER_WORDS = 5
+"""Likewise in words."""

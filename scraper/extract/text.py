@@ -8,6 +8,10 @@ from scraper.decode import repair_text
 
 # Permalink marks and anchors that documentation generators append to headings.
 _PERMALINK = re.compile(r"\s*(?:[¶§#🔗]|\{#[^}]*\})\s*$")
+# The same marks put before the text ("<a class="header-anchor">#</a> Errors"), and the
+# zero-width characters some generators write as the whole of a hash link.
+_LEADING_PERMALINK = re.compile(r"^(?:[¶§#🔗])\s+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 Steps = tuple[str, ...]
 
@@ -33,8 +37,9 @@ def reader_text(raw: str, max_chars: int = 0) -> tuple[str, Steps]:
 
 
 def heading_text(text: str) -> str:
-    """A heading's text without trailing permalink marks or {#id} attributes."""
-    text = collapse(text)
+    """A heading's text without permalink marks, {#id} attributes or zero-width characters."""
+    text = collapse(_ZERO_WIDTH.sub("", text))
+    text = _LEADING_PERMALINK.sub("", text)
     while True:
         stripped = _PERMALINK.sub("", text)
         if stripped == text:
