@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scraper.columns import ColumnMap, is_status_family, parse_status, read_table, shapes
+from scraper.columns.lexicon import cell_words
 from scraper.columns.shapes import SAMPLE, SHORT, CellShape, ColumnProfile
 from scraper.columns.weights import CLASSIC_STATUSES
 from scraper.normalize import PageInfo, _record, _repairs_by_row, assign_keys, slug
@@ -239,7 +240,14 @@ def plain_cell_shape(cell: str) -> CellShape:
     status, rest = plain_parse_status(cell)
     integer = shapes._INTEGER.match(cell) is not None
     quoted = len(cell) > 1 and cell[0] in "\"'“" and cell[-1] in "\"'”"
-    token = 1 <= len(cell) <= 64 and not any(c.isspace() for c in cell) and not cjk and not quoted
+    sentence_word = cell[-1] in ".。!?" and cell[:-1].isalpha()
+    token = (
+        1 <= len(cell) <= 64
+        and not any(c.isspace() for c in cell)
+        and not cjk
+        and not quoted
+        and not sentence_word
+    )
     identifier = token and not integer and any(c.isalpha() for c in cell)
     words = max(1, len(cell) // 4) if cjk else len(cell.split())
     sentence = cell.endswith(shapes._SENTENCE_END) or "。" in cell or words > 8
@@ -261,8 +269,8 @@ def plain_cell_shape(cell: str) -> CellShape:
         phrase=not token and not sentence and not integer,
         prose=not token and sentence,
         remedy=plain_is_remedy(cell, cjk),
-        flag=cell.lower() in shapes._FLAGS,
-        datatype=cell.lower().strip("`[]<>") in shapes._DATATYPES,
+        flag=cell.lower() in cell_words().flags,
+        datatype=cell.lower().strip("`[]<>") in cell_words().datatypes,
         cjk=cjk,
         http_word="http" in cell.lower(),
     )
@@ -304,7 +312,9 @@ def plain_profile(values: list[str]) -> ColumnProfile:
     def share(name: str) -> float:
         return sum(1 for shape in found if getattr(shape, name)) / n
 
-    integers = [int(c.replace("−", "-")) for c in sample if shapes._INTEGER.match(c)]
+    integers = [
+        int(c.replace("−", "-")) for c in sample if len(c) <= 18 and shapes._INTEGER.match(c)
+    ]
     counting = sum(1 for i in range(1, len(integers)) if integers[i] == integers[i - 1] + 1)
     return ColumnProfile(
         filled=sum(1 for v in values if v),

@@ -30,6 +30,8 @@ from scraper.types import (
     TableExplanation,
 )
 
+_BY_PREFERENCE = ("extra", *CANONICAL_FIELDS)
+
 # Parts of a key column's header that say outright the table is about errors or statuses.
 _EXPLICIT_PARTS = ("error", "status", "result", "http", "reason")
 # Parts of a heading or caption that put a table in an error context.
@@ -140,7 +142,8 @@ def _assign(
             options = (
                 [(forced[index], 0.0)]
                 if index in forced
-                else [(t, scores[t]) for t in TARGETS if t == "extra" or not mask & bit[t]]
+                # "extra" first: on a tie, a column stays where nothing is lost.
+                else [(t, scores[t]) for t in _BY_PREFERENCE if t == "extra" or not mask & bit[t]]
             )
             for target, score in options:
                 if score == float("-inf"):
@@ -207,8 +210,10 @@ def _is_error_table(
     decoy = _decoy(table, hps, profiles)
     if decoy:
         # Only a header that names errors or HTTP outright outweighs a table of fields.
-        if any(hp.has("error", "http") or _speaks_of_codes(hp.text) and len(hp.parts) > 1
-               for hp in keys):
+        if any(
+            hp.has("error", "http") or (_speaks_of_codes(hp.text) and len(hp.parts) > 1)
+            for hp in keys
+        ):
             return True, [*reasons, f"its header names them, although {decoy}"]
         return False, [*reasons, f"but {decoy}"]
     texts = [f for f in ("title", "message", "description", "suggestion") if f in fields]

@@ -157,7 +157,7 @@ def content_evidence(
     code -= 0.2 * max(0.0, p.symbol - p.upper)
     if http > 0.3:
         code -= 0.8 * http
-    if p.filled >= 4 and p.distinct < 0.5:
+    if p.filled >= 4 and p.distinct < 0.5 and hp.head != "code":
         code -= 0.6  # codes are distinct; repeated values are groups or flags
     code -= p.numbered + p.datatype  # rows numbered "end-1", "end-2"; a field's data type
     # Beside a column of numbers, the number is the code and a symbol its name, unless the
@@ -172,7 +172,7 @@ def content_evidence(
     shortness = max(0.0, min(1.0, (w.TITLE_LONGEST - p.mean_length) / (w.TITLE_LONGEST / 2)))
     # Short phrases are weak evidence of names: under a header that names another text field
     # they count for less.
-    phrases = 0.3 if hp.head in ("message", "text", "desc", "remedy") else 0.6
+    phrases = 0.1 if hp.head in ("message", "text", "desc", "remedy") else 0.6
     title = (
         p.reason + phrases * p.phrase * shortness + 0.7 * symbols - 0.6 * p.prose - numbers
         - p.flag - 0.3 * p.remedy
@@ -201,7 +201,8 @@ def content_evidence(
     remedy = 0.8 * p.remedy + 0.4 * (p.prose + p.phrase) - p.token - numbers
     scores["suggestion"] = max(-1.0, min(1.0, remedy))
 
-    extra = p.flag + p.numbered + (0.5 if p.filled >= 4 and p.distinct < 0.5 else 0.0) + 0.3 * (1 - p.fill)
+    repeated = 0.5 if p.filled >= 4 and p.distinct < 0.5 else 0.0
+    extra = p.flag + p.numbered + repeated + 0.3 * (1 - p.fill)
     scores["extra"] = min(1.0, extra)
     return scores
 

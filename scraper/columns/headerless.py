@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import replace
 
 from scraper.columns.lexicon import header_parts
-from scraper.columns.weights import HEADER_LONGEST, HEADER_WORDS
 from scraper.columns.shapes import cell_shape
+from scraper.columns.weights import HEADER_LONGEST, HEADER_WORDS
 from scraper.types import RawTable
 
 _UPPER = re.compile(r"[A-Z]+")

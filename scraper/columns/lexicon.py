@@ -56,8 +56,23 @@ def lexicon() -> Lexicon:
                 cjk.append((folded, part))
             else:
                 latin.append((f" {folded} ", part))
-    by_length = {"key": lambda item: -len(item[0])}
-    return Lexicon(latin=tuple(sorted(latin, **by_length)), cjk=tuple(sorted(cjk, **by_length)))
+    latin.sort(key=lambda item: -len(item[0]))
+    cjk.sort(key=lambda item: -len(item[0]))
+    return Lexicon(latin=tuple(latin), cjk=tuple(cjk))
+
+
+@dataclass(frozen=True, slots=True)
+class CellWords:
+    """Whole-cell values that say what a column is (lower case)."""
+
+    flags: frozenset[str]
+    datatypes: frozenset[str]
+
+
+@cache
+def cell_words() -> CellWords:
+    cells = tomllib.loads(_LEXICON_FILE.read_text("utf-8"))["cells"]
+    return CellWords(flags=frozenset(cells["flags"]), datatypes=frozenset(cells["datatypes"]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from http import HTTPStatus
+from itertools import pairwise
 from operator import itemgetter
 
+from scraper.columns.lexicon import cell_words
 from scraper.columns.weights import CLASSIC_STATUSES
 from scraper.lang import has_cjk
 
 # One status, not a range or a list ("103-199", "404/401", "201、202").
-_STATUS = re.compile(r"^([1-5]\d\d)(?!\d)(?!\s*[-–~/,、]\s*\d)(.*)$", re.DOTALL)
+_STATUS = re.compile(
+    r"^([1-5]\d\d)(?!\d)(?!\s*(?:[-–~/,、，；;／]|or\b|and\b|和|或|及)\s*\d)(.*)$",
+    re.DOTALL | re.IGNORECASE,
+)
 _STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d|N/?A|-|—)$")
 # A range of numbers ("103-199", "0–999", "561xxx~562xxx"); not a code with a dash ("BV-1001").
 _RANGE = re.compile(r"^\d[0-9a-zA-Z]*\s*[-–~]\s*\d[0-9a-zA-Z]*$")
@@ -33,20 +38,9 @@ _ERRORISH = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = (".", "。", "!", "！", "?", "？", ":", "：", ";", "；")
-# Data types, as parameter and field tables list them: such a column marks a table of fields.
-_DATATYPES = frozenset(
-    "string str int integer int32 int64 long short float double number numeric decimal bool "
-    "boolean object array list map dict json date datetime timestamp byte bytes char void any "
-    "uint uint32 uint64 enum null 字符串 整数 整型 布尔 对象 数组 字串 整數 布林 物件 陣列 "
-    "文字列 数値 整数型 真偽値 "
-    "オブジェクト 配列 문자열 정수 숫자 불리언 객체 배열".split()
-)
 # Row ids: a lower-case word, a separator and a count ("end-1", "row_2"); codes like "SYS.0001"
 # or "XA0001" are upper case or dotted.
 _NUMBERED = re.compile(r"^([a-z]+[-_])(\d+)[a-z]?$")
-_FLAGS = frozenset(
-    "true false yes no y n x ✓ ✔ ✗ ✘ - — o ○ ● × 是 否 有 无 無 はい いいえ 예 아니요 on off".split()
-)
 # Remedy phrasing, by language: imperatives and requests to act (请 asks, 请求 is a request).
 _REMEDY_EN = re.compile(
     r"^(?:please\b|\d+\.\s|try\b|retry\b|check\b|verify\b|ensure\b|make sure\b|contact\b|"
@@ -208,7 +202,12 @@ def _short_cell_shape(cell: str) -> CellShape:
     # CJK text is words, not a code, even with no spaces in it.
     # A quoted string is a literal ("/e:epp/e:response"), not a code.
     quoted = len(cell) > 1 and cell[0] in "\"'“" and cell[-1] in "\"'”"
-    token = not spaces and not cjk and not quoted and _TOKEN.match(cell) is not None
+    # A word that ends a sentence ("Created.") is text, not a code.
+    sentence_word = cell[-1] in ".。!?" and cell[:-1].isalpha()
+    token = (
+        not spaces and not cjk and not quoted and not sentence_word
+        and _TOKEN.match(cell) is not None
+    )
     identifier = token and not integer and any(c.isalpha() for c in cell)
     words = len(cell.split()) if not cjk else max(1, len(cell) // 4)
     sentence = cell.endswith(_SENTENCE_END) or "。" in cell or words > 8
@@ -231,8 +230,8 @@ def _short_cell_shape(cell: str) -> CellShape:
         phrase=not token and not sentence and not integer,
         prose=not token and sentence,
         remedy=bool(_REMEDY_EN.search(cell)) or (cjk and bool(_REMEDY_CJK.search(cell))),
-        flag=lowered in _FLAGS,
-        datatype=lowered.strip("`[]<>") in _DATATYPES,
+        flag=lowered in cell_words().flags,
+        datatype=lowered.strip("`[]<>") in cell_words().datatypes,
         cjk=cjk,
         http_word="http" in lowered,
     )
@@ -283,9 +282,9 @@ class ColumnProfile:
 
 EMPTY_PROFILE = ColumnProfile()
 _SHAPE_FIELDS = (
-    "status", "registered", "classic", "status_reason", "family", "integer", "out_of_status_range", "hex",
-    "token", "identifier", "symbol", "upper", "errorish", "reason", "phrase", "prose", "remedy", "flag",
-    "datatype", "cjk", "http_word",
+    "status", "registered", "classic", "status_reason", "family", "integer",
+    "out_of_status_range", "hex", "token", "identifier", "symbol", "upper", "errorish", "reason",
+    "phrase", "prose", "remedy", "flag", "datatype", "cjk", "http_word",
 )
 
 
@@ -313,9 +312,10 @@ def profile(values: Sequence[str]) -> ColumnProfile:
                 counts[i] += 1
     shares = dict(zip(_SHAPE_FIELDS, (c / n for c in counts), strict=True))
     http_word = shares.pop("http_word")
-    integers = [int(c.replace("−", "-")) for c in cells if _INTEGER.match(c)]
+    # Long digit runs are no count of anything (and int() refuses thousands of digits).
+    integers = [int(c.replace("−", "-")) for c in cells if len(c) <= 18 and _INTEGER.match(c)]
     pairs = max(1, len(integers) - 1)
-    consecutive = sum(1 for a, b in zip(integers, integers[1:]) if b == a + 1) / pairs
+    consecutive = sum(1 for a, b in pairwise(integers) if b == a + 1) / pairs
     return ColumnProfile(
         filled=filled,
         numbered=_numbered_share(values),
@@ -341,5 +341,5 @@ def _numbered_share(values: Sequence[str]) -> float:
     if len(prefixes) != 1 or numbers[0] > 1:
         return 0.0
     # "end-4a", "end-4b" share a number; a count moves on by one.
-    counting = sum(1 for a, b in zip(numbers, numbers[1:]) if b in (a, a + 1))
+    counting = sum(1 for a, b in pairwise(numbers) if b in (a, a + 1))
     return counting / (len(head) - 1)

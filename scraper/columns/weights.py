@@ -35,9 +35,6 @@ closed); more than this share of them, and the column holds a vendor's own codes
 CONSECUTIVE_RUN = 0.7
 """Statuses numbered one after another (501, 502, 503, 504) are a vendor's sequence."""
 
-HEADERLESS_MIN_ROWS = 1
-"""A table needs at least this many rows below its first to tell whether that row is data."""
-
 MAX_MAPPED_COLUMNS = 24
 """Columns past this are kept in extra without scoring: no error table is that wide."""
 

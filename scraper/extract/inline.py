@@ -59,7 +59,8 @@ def render_inline_html(source: str) -> str:
     """Markdown inline markup as HTML ("ERR\\_GENERAL" -> "ERR_GENERAL", `x` -> <code>x</code>)."""
     if not has_markup(source):
         return source
-    return _markdown().renderInline(source)
+    rendered: str = _markdown().renderInline(source)
+    return rendered
 
 
 def has_markup(source: str) -> bool:
