@@ -193,6 +193,15 @@ def assign_keys(records: list[Record]) -> None:
         keys.assign(record)
 
 
+def unmatched_overrides(overrides: ColumnOverrides, matched: set[str]) -> list[str]:
+    """Notes for the column overrides that named no column of any table of a page."""
+    return [
+        f"column override {name!r} named no column of any table"
+        for name, _ in overrides.columns
+        if name not in matched
+    ]
+
+
 class RecordStream:
     """The records of a page's tables, each made (key included) as its table is read, so that
     a large page's records can be written out before its last table is read."""
@@ -204,12 +213,15 @@ class RecordStream:
         """Rows of error tables with neither a code nor a single status."""
         self.explanations: list[TableExplanation] = []
         """Per table read so far, in document order: why it was read as it was."""
+        self.matched_overrides: set[str] = set()
+        """Column overrides that named a column of some table read so far."""
 
     def records(self, tables: Iterable[RawTable]) -> Iterator[Record]:
         page, keys = self.page, _Keys()
         for found in tables:
             reading = read_table(found, page.overrides)
             table, mapping = reading.table, reading.mapping
+            self.matched_overrides |= reading.matched
             if not mapping.is_error_table:
                 self.explanations.append(reading.explanation)
                 continue

@@ -11,7 +11,7 @@ from scraper.extract import iter_tables, sniff_format
 from scraper.extract.sniff import declared_lang
 from scraper.lang import detect_lang
 from scraper.limits import DEFAULT_LIMITS, Limits
-from scraper.normalize import PageInfo, RecordStream
+from scraper.normalize import PageInfo, RecordStream, unmatched_overrides
 from scraper.types import RawTable, Record, TableExplanation
 
 _REGION_SCRIPTS = {
@@ -105,6 +105,7 @@ class PageRecords:
         finally:
             self.error_tables, self.skipped_rows = stream.error_tables, stream.skipped_rows
             self.explanations = stream.explanations
+            self.notes.extend(unmatched_overrides(self.page.overrides, stream.matched_overrides))
 
     def _kept(self, tables: Iterable[RawTable]) -> Iterator[RawTable]:
         for table in tables:

@@ -235,3 +235,14 @@ def test_offline_refresh_applies_the_manifests_overrides(tmp_path: Path) -> None
     assert statuses == {"acme-headerless": ("ok", "3"), "acme-mislabelled": ("ok", "3")}
     validated = run_cli("validate", str(tmp_path / "normalized"))
     assert validated.returncode == 0, validated.stderr.decode()
+
+
+def test_an_override_that_names_no_column_is_noted(tmp_path: Path) -> None:
+    page = tmp_path / "plain.md"
+    page.write_text(PLAIN, encoding="utf-8")
+    proc = run_cli("parse", str(page), "--column", "Remedy=suggestion")
+    assert proc.returncode == 0
+    assert "column override 'Remedy' named no column of any table" in proc.stderr.decode()
+    records = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [r["code"] for r in records] == ["InvalidToken"]
+    assert records[0]["repairs"] == []

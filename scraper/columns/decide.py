@@ -63,16 +63,22 @@ class TableReading:
     explanation: TableExplanation
     provenance: tuple[str, ...] = ()
     """Notes every record of the table carries in its repairs (overrides that applied)."""
+    matched: frozenset[str] = frozenset()
+    """The column overrides (by their names as given) that named a column of this table."""
 
 
 def _column(table: RawTable, index: int) -> list[str]:
     return [row[index] if index < len(row) else "" for row in table.rows]
 
 
-def _forced(table: RawTable, overrides: ColumnOverrides) -> tuple[dict[int, str], list[str]]:
-    """Columns the user assigned, by header text or by position, and the notes they leave."""
+def _forced(
+    table: RawTable, overrides: ColumnOverrides
+) -> tuple[dict[int, str], list[str], frozenset[str]]:
+    """Columns the user assigned, by header text or by position, the notes they leave, and
+    the overrides that named a column."""
     forced: dict[int, str] = {}
     notes: list[str] = []
+    matched: set[str] = set()
     stripped = [" ".join(h.split()) for h in table.header]
     for name, target in overrides.columns:
         wanted = " ".join(name.split())
@@ -83,8 +89,9 @@ def _forced(table: RawTable, overrides: ColumnOverrides) -> tuple[dict[int, str]
         else:
             continue
         forced[index] = target
+        matched.add(name)
         notes.append(f"columns: {name!r} read as {target} (override)")
-    return forced, notes
+    return forced, notes, frozenset(matched)
 
 
 def _context(
@@ -264,7 +271,7 @@ def read_table(table: RawTable, overrides: ColumnOverrides = NO_OVERRIDES) -> Ta
     profiles = [profile(_column(table, i)) for i in range(scored)]
     profiles += [EMPTY_PROFILE] * (width - scored)
     ctx = _context(table, hps, profiles)
-    forced, override_notes = _forced(table, overrides)
+    forced, override_notes, matched = _forced(table, overrides)
     provenance.extend(override_notes)
 
     headers = [header_evidence(hp) for hp in hps]
@@ -305,7 +312,9 @@ def read_table(table: RawTable, overrides: ColumnOverrides = NO_OVERRIDES) -> Ta
         columns=decisions,
         reasons=(*header_reasons, *reasons),
     )
-    return TableReading(table, mapping, explanation, tuple(provenance) if is_error else ())
+    return TableReading(
+        table, mapping, explanation, tuple(provenance) if is_error else (), matched
+    )
 
 
 def _message_as_description(
