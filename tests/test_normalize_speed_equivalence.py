@@ -9,7 +9,7 @@ tables and cells.
 from __future__ import annotations
 
 import re
-from dataclasses import fields, replace
+from dataclasses import replace
 from http import HTTPStatus
 
 from hypothesis import HealthCheck, given, settings
@@ -264,7 +264,7 @@ def plain_cell_shape(cell: str) -> CellShape:
         identifier=identifier,
         symbol=identifier and shapes._SYMBOL.match(cell.strip("`")) is not None,
         upper=identifier and cell.isupper(),
-        errorish=token and shapes._ERRORISH.search(cell) is not None,
+        errorish=token and shapes.is_errorish(cell),
         reason=not integer and plain_is_reason(cell),
         phrase=not token and not sentence and not integer,
         prose=not token and sentence,
@@ -307,7 +307,7 @@ def plain_profile(values: list[str]) -> ColumnProfile:
         return ColumnProfile()
     n = len(sample)
     found = [plain_cell_shape(cell) for cell in sample]
-    names = [f.name for f in fields(CellShape)]
+    names = list(CellShape._fields)
 
     def share(name: str) -> float:
         return sum(1 for shape in found if getattr(shape, name)) / n

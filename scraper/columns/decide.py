@@ -8,6 +8,7 @@ user's overrides are fixed before the search; the reasons are kept for `--explai
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from scraper.columns import weights as w
 from scraper.columns.evidence import (
@@ -132,36 +133,53 @@ def _totals(header: Scores, content: Scores, index: int, first_codeish: int) -> 
     return totals
 
 
-def _assign(
-    totals: list[Scores], forced: dict[int, str]
-) -> dict[int, str]:
-    """The assignment of fields to columns with the highest total, each field at most once."""
-    fields = CANONICAL_FIELDS
-    bit = {name: 1 << i for i, name in enumerate(fields)}
+# A chain of choices, the last first: (target, the chain before it).
+_Path: TypeAlias = "tuple[str, _Path] | None"
+
+
+def _assign(totals: list[Scores], forced: dict[int, str]) -> dict[int, str]:
+    """The assignment of fields to columns with the highest total, each field at most once.
+
+    A search over the columns with the set of fields already given as its state: at most
+    2**6 states per column. A field that scores no more than "extra" on a column is never worth
+    giving it (extra frees the field and scores as much), so only better fields are tried.
+    """
+    bit = {name: 1 << i for i, name in enumerate(CANONICAL_FIELDS)}
     taken = 0
     for target in forced.values():
         taken |= bit.get(target, 0)
-    # best[mask] = (total, choices): choices[i] is the target of column i.
-    best: dict[int, tuple[float, tuple[str, ...]]] = {taken: (0.0, ())}
+    options: list[list[tuple[str, int, float]]] = []
     for index, scores in enumerate(totals):
-        step: dict[int, tuple[float, tuple[str, ...]]] = {}
-        for mask, (total, choices) in best.items():
-            options = (
-                [(forced[index], 0.0)]
-                if index in forced
-                # "extra" first: on a tie, a column stays where nothing is lost.
-                else [(t, scores[t]) for t in _BY_PREFERENCE if t == "extra" or not mask & bit[t]]
-            )
-            for target, score in options:
-                if score == float("-inf"):
+        if index in forced:
+            options.append([(forced[index], 0, 0.0)])
+            continue
+        extra = scores["extra"]
+        better = [
+            (name, bit[name], scores[name])
+            for name in CANONICAL_FIELDS
+            if scores[name] > extra and not taken & bit[name]
+        ]
+        # "extra" first: on a tie, a column stays where nothing is lost.
+        options.append([("extra", 0, extra), *better])
+    # best[mask] = (total, path): path is (target, previous path), the choices in reverse.
+    best: dict[int, tuple[float, _Path]] = {taken: (0.0, None)}
+    for column in options:
+        step: dict[int, tuple[float, _Path]] = {}
+        for mask, (total, path) in best.items():
+            for target, flag, score in column:
+                if mask & flag:
                     continue
-                new_mask = mask | bit.get(target, 0) if index not in forced else mask
-                candidate = (total + score, (*choices, target))
-                if new_mask not in step or candidate[0] > step[new_mask][0]:
-                    step[new_mask] = candidate
+                new_mask = mask | flag
+                candidate = total + score
+                if new_mask not in step or candidate > step[new_mask][0]:
+                    step[new_mask] = (candidate, (target, path))
         best = step
-    _, choices = max(best.values(), key=lambda item: item[0])
-    return dict(enumerate(choices))
+    _, path = max(best.values(), key=lambda item: item[0])
+    choices: list[str] = []
+    while path is not None:
+        choices.append(path[0])
+        path = path[1]
+    return dict(enumerate(reversed(choices)))
 
 
 def _speaks_of_codes(text: str) -> bool:
@@ -229,6 +247,13 @@ def _is_error_table(
     named = next((hp for hp in keys if hp.has(*_EXPLICIT_PARTS)), None)
     if named is not None:
         return True, [*reasons, f"its header names them: {', '.join(named.words)}"]
+    errors = next(
+        (table.header[fields[f]] for f in ("title", "message") if f in fields
+         and hps[fields[f]].has("error")),
+        "",
+    )
+    if errors:
+        return True, [*reasons, f"column {errors!r} names the errors"]
     context = next((t for t in (table.section, table.caption) if t and _speaks_of_codes(t)), "")
     if context:
         return True, [*reasons, f"heading or caption {context!r} speaks of codes or errors"]

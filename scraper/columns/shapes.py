@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from http import HTTPStatus
 from itertools import pairwise
 from operator import itemgetter
+from typing import NamedTuple
 
 from scraper.columns.lexicon import cell_words
 from scraper.columns.weights import CLASSIC_STATUSES
@@ -31,12 +32,23 @@ _HEX = re.compile(r"^(?:0[xX][0-9a-fA-F]+|[0-9a-fA-F]+[hH])$")
 # A code: one token with no spaces, a letter or digit in it: 1001, -32700, 0x8A150001,
 # CADB0010, InvalidParameter.%s, ERR_TIMEOUT, DNS.0000, 561xxx, XA0xxx, 13nnn.
 _TOKEN = re.compile(r"^[^\s]{1,64}$")
-_ERRORISH = re.compile(
-    r"(?:error|err\b|err_|_err|exception|fault|fail|denied|invalid|notfound|not_found|"
-    r"forbidden|exceed|unknown|unavailable|timeout|refused|illegal|missing|unsupported|"
-    r"conflict|limit|^e[A-Z_]|^e\d)",
-    re.IGNORECASE,
+# Words that make an identifier name an error, looked for in its lower case.
+_ERROR_WORDS = (
+    "error", "exception", "fault", "fail", "denied", "invalid", "notfound", "not_found",
+    "forbidden", "exceed", "unknown", "unavailable", "timeout", "refused", "illegal", "missing",
+    "unsupported", "conflict", "limit",
 )
+# "err" as a word of its own (ERR_TIMEOUT, DomstringSizeErr), not inside one ("Terraform"),
+# and errno-style names (EPERM, ENOENT, E911).
+_ERR = re.compile(r"(?i:err)(?![a-z])|(?<![a-zA-Z])(?i:err)|^E[A-Z0-9]{2,}$")
+
+
+def is_errorish(cell: str) -> bool:
+    """Whether an identifier names an error by its words."""
+    lowered = cell.lower()
+    return any(word in lowered for word in _ERROR_WORDS) or _ERR.search(cell) is not None
+
+
 _SENTENCE_END = (".", "。", "!", "！", "?", "？", ":", "：", ";", "；")
 # Row ids: a lower-case word, a separator and a count ("end-1", "row_2"); codes like "SYS.0001"
 # or "XA0001" are upper case or dotted.
@@ -62,7 +74,7 @@ _REMEDY_CJK = re.compile(
 # Reason phrases beyond the registry's: words status tables use for unassigned codes.
 _EXTRA_REASONS = {"unassigned", "unused", "(unused)", "reserved", "internal server", "precondition"}
 
-SAMPLE = 32
+SAMPLE = 16
 """A column's shape is read from at most this many of its cells, spread over the column."""
 SHORT = 80
 """Longer cells are prose: no code, status or reason phrase is that long."""
@@ -132,9 +144,9 @@ def _is_short_reason(cell: str) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class CellShape:
-    """What one cell looks like; a column's profile counts these."""
+class CellShape(NamedTuple):
+    """What one cell looks like; a column's profile counts these (a tuple: columns are summed
+    field by field in one pass)."""
 
     status: bool = False
     """One HTTP status (100-599) at the start, maybe with a reason: "404", "404 Not Found"."""
@@ -197,43 +209,49 @@ def _short_cell_shape(cell: str) -> CellShape:
     cjk = has_cjk(cell)
     status, rest = parse_status(cell) if cell[0].isdigit() else (None, "")
     integer = _INTEGER.match(cell) is not None
-    family = status is None and len(cell) <= 12 and is_status_family(cell)
-    spaces = cell.count(" ")
-    # CJK text is words, not a code, even with no spaces in it.
-    # A quoted string is a literal ("/e:epp/e:response"), not a code.
-    quoted = len(cell) > 1 and cell[0] in "\"'“" and cell[-1] in "\"'”"
-    # A word that ends a sentence ("Created.") is text, not a code.
-    sentence_word = cell[-1] in ".。!?" and cell[:-1].isalpha()
+    spaces = " " in cell
+    # CJK text is words, not a code, even with no spaces in it. A quoted string is a literal
+    # ("/e:epp/e:response"), and a word that ends a sentence ("Created.") is text.
     token = (
-        not spaces and not cjk and not quoted and not sentence_word
+        not spaces
+        and not cjk
+        and not (len(cell) > 1 and cell[0] in "\"'“" and cell[-1] in "\"'”")
+        and not (cell[-1] in ".。!?" and cell[:-1].isalpha())
         and _TOKEN.match(cell) is not None
     )
     identifier = token and not integer and any(c.isalpha() for c in cell)
-    words = len(cell.split()) if not cjk else max(1, len(cell) // 4)
-    sentence = cell.endswith(_SENTENCE_END) or "。" in cell or words > 8
     lowered = cell.lower()
+    words = cell_words()
+    if token:
+        phrase = prose = False
+    else:
+        count = max(1, len(cell) // 4) if cjk else len(cell.split())
+        sentence = cell.endswith(_SENTENCE_END) or "。" in cell or count > 8
+        phrase, prose = not sentence and not integer, sentence
+    has_status = status is not None
+    # Positional, in the fields' order: this runs for every distinct short cell sampled.
     return CellShape(
-        status=status is not None and (integer or bool(rest)),
-        registered=status is not None and status in registered_statuses(),
-        classic=status is not None and status in CLASSIC_STATUSES,
-        status_reason=status is not None and bool(rest) and not rest[0].isdigit(),
-        family=family,
-        integer=integer,
-        out_of_status_range=integer and not 100 <= int(cell.replace("−", "-")) <= 599,
-        hex=token and _HEX.match(cell) is not None,
-        token=token,
-        identifier=identifier,
-        symbol=identifier and _SYMBOL.match(cell.strip("`")) is not None,
-        upper=identifier and cell.isupper(),
-        errorish=token and _ERRORISH.search(cell) is not None,
-        reason=not integer and is_reason(cell),
-        phrase=not token and not sentence and not integer,
-        prose=not token and sentence,
-        remedy=bool(_REMEDY_EN.search(cell)) or (cjk and bool(_REMEDY_CJK.search(cell))),
-        flag=lowered in cell_words().flags,
-        datatype=lowered.strip("`[]<>") in cell_words().datatypes,
-        cjk=cjk,
-        http_word="http" in lowered,
+        has_status and (integer or bool(rest)),
+        has_status and status in registered_statuses(),
+        has_status and status in CLASSIC_STATUSES,
+        has_status and bool(rest) and not rest[0].isdigit(),
+        not has_status and len(cell) <= 12 and is_status_family(cell),
+        integer,
+        integer and not 100 <= int(cell.replace("−", "-")) <= 599,
+        token and _HEX.match(cell) is not None,
+        token,
+        identifier,
+        identifier and _SYMBOL.match(cell.strip("`")) is not None,
+        identifier and cell.isupper(),
+        token and is_errorish(cell),
+        not integer and is_reason(cell),
+        phrase,
+        prose,
+        _REMEDY_EN.search(cell) is not None or (cjk and _REMEDY_CJK.search(cell) is not None),
+        lowered in words.flags,
+        lowered.strip("`[]<>") in words.datatypes,
+        cjk,
+        "http" in lowered,
     )
 
 
@@ -281,11 +299,7 @@ class ColumnProfile:
 
 
 EMPTY_PROFILE = ColumnProfile()
-_SHAPE_FIELDS = (
-    "status", "registered", "classic", "status_reason", "family", "integer",
-    "out_of_status_range", "hex", "token", "identifier", "symbol", "upper", "errorish", "reason",
-    "phrase", "prose", "remedy", "flag", "datatype", "cjk", "http_word",
-)
+_SHAPE_FIELDS = CellShape._fields
 
 
 @lru_cache(maxsize=1024)
@@ -304,12 +318,7 @@ def profile(values: Sequence[str]) -> ColumnProfile:
     if filled > SAMPLE:
         cells = list(_spread(filled)(cells))
     n = len(cells)
-    counts = [0] * len(_SHAPE_FIELDS)
-    for cell in cells:
-        shape = cell_shape(cell)
-        for i, name in enumerate(_SHAPE_FIELDS):
-            if getattr(shape, name):
-                counts[i] += 1
+    counts = map(sum, zip(*map(cell_shape, cells), strict=True))
     shares = dict(zip(_SHAPE_FIELDS, (c / n for c in counts), strict=True))
     http_word = shares.pop("http_word")
     # Long digit runs are no count of anything (and int() refuses thousands of digits).
