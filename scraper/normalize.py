@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from scraper.columns import ColumnMap, is_status_family, parse_status, read_table
+from scraper.columns import ColumnMap, PageReader, is_status_family, parse_status
 from scraper.types import NO_OVERRIDES, ColumnOverrides, RawTable, Record, TableExplanation
 
 _SLUG_DROP = re.compile(r"[^\w]+")
@@ -218,8 +218,9 @@ class RecordStream:
 
     def records(self, tables: Iterable[RawTable]) -> Iterator[Record]:
         page, keys = self.page, _Keys()
+        reader = PageReader(page.overrides)
         for found in tables:
-            reading = read_table(found, page.overrides)
+            reading = reader.read(found)
             table, mapping = reading.table, reading.mapping
             self.matched_overrides |= reading.matched
             if not mapping.is_error_table:

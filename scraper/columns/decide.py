@@ -182,7 +182,7 @@ def _assign(totals: list[Scores], forced: dict[int, str]) -> dict[int, str]:
     return dict(enumerate(reversed(choices)))
 
 
-def _speaks_of_codes(text: str) -> bool:
+def speaks_of_codes(text: str) -> bool:
     """Whether a heading or caption says its table lists codes or errors: "Error codes",
     "Return codes", "状态码", "System Message Codes"; not "eth_getCode" nor "Response"."""
     hp = header_parts(text)
@@ -210,7 +210,7 @@ def _decoy(table: RawTable, hps: list[HeaderParts], profiles: list[ColumnProfile
     if any(hp.has("code", "error", "status", "http", "result") for hp in hps):
         return ""
     for text in (table.section, table.caption):
-        if text and "param" in header_parts(text).parts and not _speaks_of_codes(text):
+        if text and "param" in header_parts(text).parts and not speaks_of_codes(text):
             return f"heading {text!r} names parameters or fields"
     return ""
 
@@ -236,7 +236,7 @@ def _is_error_table(
     if decoy:
         # Only a header that names errors or HTTP outright outweighs a table of fields.
         if any(
-            hp.has("error", "http") or (_speaks_of_codes(hp.text) and len(hp.parts) > 1)
+            hp.has("error", "http") or (speaks_of_codes(hp.text) and len(hp.parts) > 1)
             for hp in keys
         ):
             return True, [*reasons, f"its header names them, although {decoy}"]
@@ -254,7 +254,7 @@ def _is_error_table(
     )
     if errors:
         return True, [*reasons, f"column {errors!r} names the errors"]
-    context = next((t for t in (table.section, table.caption) if t and _speaks_of_codes(t)), "")
+    context = next((t for t in (table.section, table.caption) if t and speaks_of_codes(t)), "")
     if context:
         return True, [*reasons, f"heading or caption {context!r} speaks of codes or errors"]
     if "http_status" in fields and profiles[fields["http_status"]].status_reason + (

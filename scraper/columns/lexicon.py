@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from scraper.lang import is_cjk
+from scraper.lang import has_cjk, is_cjk
 
 _LEXICON_FILE = Path(__file__).parent.parent / "data" / "lexicon.toml"
 
@@ -40,6 +40,9 @@ class Lexicon:
     """(" words ", part), longest first: matched as whole words in " folded text "."""
     cjk: tuple[tuple[str, str], ...]
     """(word, part), longest first: matched anywhere."""
+    by_first_word: dict[str, tuple[int, ...]]
+    """Latin entries (their indexes in `latin`) by their first word: a header is matched
+    against the entries its own words start, not against the whole lexicon."""
 
 
 @cache
@@ -58,7 +61,11 @@ def lexicon() -> Lexicon:
                 latin.append((f" {folded} ", part))
     latin.sort(key=lambda item: -len(item[0]))
     cjk.sort(key=lambda item: -len(item[0]))
-    return Lexicon(latin=tuple(latin), cjk=tuple(cjk))
+    index: dict[str, list[int]] = {}
+    for rank, (word, _) in enumerate(latin):
+        index.setdefault(word.split()[0], []).append(rank)
+    by_first = {first: tuple(ranks) for first, ranks in index.items()}
+    return Lexicon(latin=tuple(latin), cjk=tuple(cjk), by_first_word=by_first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +110,8 @@ def header_parts(header: str) -> HeaderParts:
     found: list[tuple[int, str, str]] = []
     padded = f" {text} "
     taken = [False] * len(padded)
-    for word, part in lex.latin:
+    ranks = sorted({r for w in set(text.split()) for r in lex.by_first_word.get(w, ())})
+    for word, part in (lex.latin[r] for r in ranks):
         start = padded.find(word)
         while start != -1:
             span = range(start + 1, start + len(word) - 1)
@@ -112,7 +120,7 @@ def header_parts(header: str) -> HeaderParts:
                     taken[i] = True
                 found.append((start, part, word.strip()))
             start = padded.find(word, start + 1)
-    for word, part in lex.cjk:
+    for word, part in lex.cjk if has_cjk(text) else ():
         start = padded.find(word)
         while start != -1:
             span = range(start, start + len(word))

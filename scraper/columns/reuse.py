@@ -1,0 +1,83 @@
+"""Tables of one page that are alike are read alike, without weighing their evidence again.
+
+Documentation pages repeat one table layout many times (one table per service, per method,
+per class). A table whose header, context and cells match one read before on the same page (the
+same header words, the same words about errors or HTTP around it, and cells of the same kinds
+at the same places of a small sample) is given that table's reading. A table whose first row
+was read as data is always read afresh: that decision rests on its own first row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from scraper.columns.decide import TableReading, read_table, speaks_of_codes
+from scraper.columns.lexicon import header_parts, mentions
+from scraper.columns.shapes import cell_shape
+from scraper.columns.weights import MAX_MAPPED_COLUMNS
+from scraper.types import NO_OVERRIDES, ColumnOverrides, RawTable
+
+PROBES = 4
+"""Cells looked at per column to tell whether a table is like one read before."""
+
+_Key = tuple[object, ...]
+
+
+def _kinds(values: list[str]) -> tuple[object, ...]:
+    """The kinds of a few cells spread over a column: what tells a column's field."""
+    filled = [v for v in values if v]
+    if not filled:
+        return ()
+    step = max(1, len(filled) // PROBES)
+    kinds: list[object] = [len(filled) == len(values)]
+    for cell in filled[::step][:PROBES]:
+        s = cell_shape(cell)
+        kinds.append(
+            (s.status, s.registered, s.family, s.integer, s.out_of_status_range, s.hex,
+             s.token, s.identifier, s.symbol, s.reason, s.phrase, s.prose, s.flag,
+             s.datatype, s.cjk)
+        )
+    return tuple(kinds)
+
+
+def _key(table: RawTable) -> _Key:
+    around = (table.section, table.caption)
+    context = (
+        tuple(bool(t) and speaks_of_codes(t) for t in around),
+        tuple("param" in header_parts(t).parts for t in around if t),
+        bool(mentions((*table.headings, *around), "http")),
+    )
+    width = min(len(table.header), MAX_MAPPED_COLUMNS)
+    columns = tuple(
+        _kinds([row[i] if i < len(row) else "" for row in table.rows]) for i in range(width)
+    )
+    return (table.header, context, columns)
+
+
+class PageReader:
+    """Reads the tables of one page in order, reusing the reading of a like table."""
+
+    def __init__(self, overrides: ColumnOverrides = NO_OVERRIDES) -> None:
+        self.overrides = overrides
+        self._read: dict[_Key, tuple[TableReading, str]] = {}
+
+    def read(self, table: RawTable) -> TableReading:
+        key = _key(table)
+        earlier = self._read.get(key)
+        if earlier is None:
+            reading = read_table(table, self.overrides)
+            if not reading.explanation.headerless:
+                self._read[key] = (reading, table.locator)
+            return reading
+        reading, where = earlier
+        explanation = replace(
+            reading.explanation,
+            locator=table.locator,
+            section=table.section,
+            rows=len(table.rows),
+            reasons=(
+                *reading.explanation.reasons,
+                f"read as the table at {where} was: the same header, context and kinds of cells",
+            ),
+        )
+        return replace(reading, table=table, explanation=explanation)
