@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from scraper.columns import ColumnMap, is_status_family, parse_status, read_table, shapes
 from scraper.columns.lexicon import cell_words
-from scraper.columns.shapes import SAMPLE, SHORT, CellShape, ColumnProfile
+from scraper.columns.profiles import SAMPLE, ColumnProfile, profile
+from scraper.columns.shapes import SHORT, CellShape
 from scraper.columns.weights import CLASSIC_STATUSES
 from scraper.normalize import PageInfo, _record, _repairs_by_row, assign_keys, slug
 from scraper.types import CANONICAL_FIELDS, RawTable, Record
@@ -238,7 +239,7 @@ def plain_cell_shape(cell: str) -> CellShape:
             remedy=plain_is_remedy(cell[:40], False) or (cjk and plain_is_remedy(cell, True)),
         )
     status, rest = plain_parse_status(cell)
-    integer = shapes._INTEGER.match(cell) is not None
+    integer = shapes.INTEGER.match(cell) is not None
     quoted = len(cell) > 1 and cell[0] in "\"'“" and cell[-1] in "\"'”"
     sentence_word = cell[-1] in ".。!?" and cell[:-1].isalpha()
     token = (
@@ -313,7 +314,7 @@ def plain_profile(values: list[str]) -> ColumnProfile:
         return sum(1 for shape in found if getattr(shape, name)) / n
 
     integers = [
-        int(c.replace("−", "-")) for c in sample if len(c) <= 18 and shapes._INTEGER.match(c)
+        int(c.replace("−", "-")) for c in sample if len(c) <= 18 and shapes.INTEGER.match(c)
     ]
     counting = sum(1 for i in range(1, len(integers)) if integers[i] == integers[i - 1] + 1)
     return ColumnProfile(
@@ -429,7 +430,7 @@ def test_column_shapes_match_the_plain_rules(values: list[str]) -> None:
     for cell in values:
         if cell:
             assert shapes.cell_shape(cell) == plain_cell_shape(cell), cell
-    assert shapes.profile(values) == plain_profile(values)
+    assert profile(values) == plain_profile(values)
 
 
 def test_known_cells_match_the_plain_rules() -> None:
@@ -442,7 +443,7 @@ def test_known_cells_match_the_plain_rules() -> None:
     # Longer than a sample, and short enough to be read whole; numbered and counting columns.
     numbered = ["end-1", "end-2", "end-2a", "end-3", "see below", "end-5"]
     for values in (read * 3, read[:20], numbered, ["7", "8", "9", "11"], ["7", "8"]):
-        assert shapes.profile(values) == plain_profile(values)
+        assert profile(values) == plain_profile(values)
 
 
 def mappings_of(table: RawTable) -> list[tuple[RawTable, ColumnMap]]:

@@ -1,10 +1,12 @@
 """Map a table's columns to the record's fields, from the evidence of headers and cells.
 
-- `shapes`: what a cell and a column look like;
+- `shapes`: what a cell looks like; `profiles`: what a column looks like, from a sample;
 - `lexicon`: the parts of a header, in the languages the tool reads (data/lexicon.toml);
 - `evidence`: header and content evidence per column and field;
+- `assign`: the assignment of fields to columns with the highest total;
+- `verdict`: whether a table is an error table;
 - `headerless`: whether a table's first row is a header or data;
-- `decide`: one assignment per table, error table or not, and the explanation;
+- `decide`: one reading per table (header, fields, verdict) and its explanation;
 - `reuse`: a page's tables that are alike read alike;
 - `weights`: every threshold and weight, each with why.
 """

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scraper.columns import weights as w
 from scraper.columns.lexicon import HeaderParts
-from scraper.columns.shapes import SAMPLE, ColumnProfile
+from scraper.columns.profiles import SAMPLE, ColumnProfile
 
 TARGETS: tuple[str, ...] = (
     "http_status", "code", "title", "message", "description", "suggestion", "extra",

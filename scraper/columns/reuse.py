@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scraper.columns.decide import TableReading, read_table, speaks_of_codes
+from scraper.columns.decide import TableReading, read_table
 from scraper.columns.lexicon import header_parts, mentions
 from scraper.columns.shapes import cell_shape
+from scraper.columns.verdict import speaks_of_codes
 from scraper.columns.weights import MAX_MAPPED_COLUMNS
 from scraper.types import NO_OVERRIDES, ColumnOverrides, RawTable
 
