@@ -7,6 +7,8 @@ own text, and `**strong**` runs, the markup cells carry most, are read by a patt
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -36,7 +38,13 @@ _LOOSE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9_])")
 # NUL as U+FFFD where a shortcut keeps it, so for such text the path shows in the result, and
 # the plain character test is the one that decides it.
 _MARKUP_CHAR_BUT_STAR = re.compile(r"[\\`_\[\]<>&!~]")
-_BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
+# Tags a reader sees as a break between words: <br>, and block elements written inline
+# ("<ul><li>a</li><li>b</li></ul>" reads "a b").
+_BREAK_TAG = re.compile(
+    r"</?(?:br|p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|h[1-6]|blockquote|pre|"
+    r"section|hr)\b",
+    re.IGNORECASE,
+)
 
 
 def _has_markup_but_star(source: str) -> bool:
@@ -55,11 +63,37 @@ def _has_markup_but_star(source: str) -> bool:
     )
 
 
+# Link reference definitions of the page being read ("[label]: url"): with them, a reference
+# link "[text][label]" reads "text", as the page shows it; without, it is literal text.
+_references: dict[str, dict[str, str]] = {}
+
+
+@contextmanager
+def page_references(labels: Iterable[str]) -> Iterator[None]:
+    """Read inline markdown with these link reference labels defined, as the page defines them."""
+    global _references
+    saved = _references
+    _references = {normalize_label(label): {"href": "", "title": ""} for label in labels}
+    try:
+        yield
+    finally:
+        _references = saved
+
+
+def normalize_label(label: str) -> str:
+    """A reference label as CommonMark matches it: whitespace folded, case folded."""
+    return " ".join(label.split()).lower().upper()
+
+
+def _env() -> dict[str, object]:
+    return {"references": dict(_references)} if _references else {}
+
+
 def render_inline_html(source: str) -> str:
     """Markdown inline markup as HTML ("ERR\\_GENERAL" -> "ERR_GENERAL", `x` -> <code>x</code>)."""
     if not has_markup(source):
         return source
-    rendered: str = _markdown().renderInline(source)
+    rendered: str = _markdown().renderInline(source, _env())
     return rendered
 
 
@@ -111,7 +145,7 @@ def _tokens_text(tokens: list[Token]) -> str:
 
 def parsed_text(source: str) -> str:
     """The text of inline markdown as the full inline parser reads it."""
-    tokens = _markdown().parseInline(source)
+    tokens = _markdown().parseInline(source, _env())
     children = tokens[0].children if tokens and tokens[0].children else []
     return _tokens_text(children)
 
@@ -121,8 +155,13 @@ def inline_text(source: str) -> str:
     return collapse(inline_raw_text(source))
 
 
-@lru_cache(maxsize=65536)
 def inline_raw_text(source: str) -> str:
     """The text of inline markdown, whitespace not yet collapsed."""
+    return _inline_raw_text(source, tuple(_references))
+
+
+@lru_cache(maxsize=65536)
+def _inline_raw_text(source: str, references: tuple[str, ...]) -> str:
+    # `references` keys the cache: the same source reads otherwise on a page that defines them.
     text = shortcut_text(source)
     return parsed_text(source) if text is None else text

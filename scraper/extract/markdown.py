@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from scraper.errors import ExtractError
-from scraper.extract.inline import inline_raw_text, inline_text
+from scraper.extract.inline import inline_raw_text, inline_text, page_references
 from scraper.extract.pipetable import (
     PipeRows,
     cell_text,
@@ -333,12 +333,18 @@ def _body_lines(text: str) -> tuple[int, list[str]]:
     return text[: len(text) - len(body)].count("\n"), _lines(body)
 
 
+# A link reference definition: "[label]: destination" at the start of a line.
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]{1,999})\]:[ \t]*\S", re.MULTILINE)
+
+
 def extract_tables(text: str, limits: Limits = DEFAULT_LIMITS) -> list[RawTable]:
     """Every pipe table and HTML table of a markdown page, in document order."""
     offset, lines = _body_lines(text)
     spaces_only = not any(blank in text for blank in _CONTROL_BLANKS)
     scanner = _Scanner(lines=lines, offset=offset, limits=limits, spaces_only=spaces_only)
-    scanner.scan()
+    labels = _REFERENCE_DEFINITION.findall(text) if "]:" in text else []
+    with page_references(labels):
+        scanner.scan()
     if scanner.has_headings:
         return scanner.tables
     # A plain-text capture lost its heading markup: the short title line above each table
