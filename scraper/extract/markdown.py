@@ -32,6 +32,7 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE)
 _TABLE_OPEN = re.compile(r"<table[\s>]", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+_TABLE_MARK = re.compile(r"<(/?)table(?:[\s>]|$)[^>]*>?", re.IGNORECASE)
 _CONTAINER = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+)?")
 _BOLD_CAPTION = re.compile(r"^\s*(\*\*|__)")
 _SENTENCE_END = tuple(".。:：!?！？,，;；")
@@ -230,8 +231,32 @@ class _Scanner:
                 )
         header = [cell_text(c, limits.max_cell_chars) for c in header_cells_raw[:width]]
         self._add_pipe_table(start, header, rows)
+        self._nested_html_tables(start, end)
         self._pipe_end = end
         return True
+
+    def _nested_html_tables(self, start: int, end: int) -> None:
+        """HTML tables written inside the cells of a pipe table (a parameter's table of
+        error codes, say) are tables of their own, after the one that holds them."""
+        for index in range(start, end):
+            line = self.lines[index]
+            if "<table" not in line.lower():
+                continue
+            section, headings = self.context()
+            from scraper.extract import html  # loaded for pages with HTML tables only
+
+            for fragment in _html_table_fragments(line):
+                found = html.extract_tables(
+                    fragment,
+                    section=section,
+                    headings=headings,
+                    line_offset=self.offset + index,
+                    first_number=len(self.tables) + 1,
+                    limits=self.limits,
+                )
+                for table in found:
+                    self.tables.append(table)
+                    self.title_lines.append(self.title_line())
 
     def _add_pipe_table(self, start: int, header: list[tuple[str, Steps]], rows: PipeRows) -> None:
         limits = self.limits
@@ -272,6 +297,23 @@ _HTML_BLOCK_LINE = re.compile(
     r"dd|pre|section|article|details|summary|h[1-6]|hr|br|blockquote|center|figure)\b|^ {0,3}<!--",
     re.IGNORECASE,
 )
+
+
+def _html_table_fragments(line: str) -> list[str]:
+    """The outermost `<table>...</table>` fragments of one line, in order."""
+    fragments: list[str] = []
+    depth = 0
+    begin = 0
+    for mark in _TABLE_MARK.finditer(line):
+        if mark.group(1) != "/":
+            if depth == 0:
+                begin = mark.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                fragments.append(line[begin : mark.end()])
+    return fragments
 
 
 def markdown_paragraphs_as_html(lines: list[str]) -> list[str]:
