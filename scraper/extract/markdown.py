@@ -27,7 +27,10 @@ from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.types import RawTable
 
 _FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# An ATX heading, also inside block quotes, which a list item may indent ("    > ### Note:").
+_ATX = re.compile(
+    r"^(?: {0,3}|[ \t]*(?:>[ \t]?)+[ \t]{0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$"
+)
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE)
 _TABLE_OPEN = re.compile(r"<table[\s>]", re.IGNORECASE)
