@@ -31,8 +31,8 @@ def totals(line: str) -> dict[str, float]:
 
 
 # Floors pinned at what the parser reaches (a ratchet: raised as it improves, never lowered).
-CORPUS_FOUND = 99.7
-CORPUS_EXACT = 99.0
+CORPUS_FOUND = 99.9
+CORPUS_EXACT = 99.8
 # The original twenty pages (cjk-*, en-*) never go below these.
 ORIGINAL_FOUND = 99.0
 ORIGINAL_EXACT = 97.0
