@@ -21,9 +21,11 @@ def _verdict(table: TableExplanation) -> str:
     return verdict
 
 
-def _column_line(column: ColumnDecision, headerless: bool) -> str:
+def _column_line(column: ColumnDecision, headerless: bool, error_table: bool) -> str:
     named = "(no header)" if headerless or not column.header else repr(column.header)
     line = f"  [{column.index}] {named} -> {column.field}"
+    if not error_table and column.field != "extra":
+        line += " (had it been an error table)"
     evidence = column.evidence
     if column.overridden:
         line += " (override)"
@@ -48,7 +50,10 @@ def render_explanations_text(tables: Sequence[TableExplanation]) -> str:
         else:
             shown = " | ".join(repr(cell) for cell in table.header)
             lines.append(f"  header: {shown} ({_plural(table.rows, 'row')} below it)")
-        lines.extend(_column_line(column, table.headerless) for column in table.columns)
+        lines.extend(
+            _column_line(column, table.headerless, table.is_error_table)
+            for column in table.columns
+        )
         paragraphs.append("\n".join(lines) + "\n")
     return "\n".join(paragraphs)
 
