@@ -46,6 +46,14 @@ def _decoy(table: RawTable, hps: list[HeaderParts], profiles: list[ColumnProfile
     return ""
 
 
+def _names_codes(hp: HeaderParts, key: ColumnProfile) -> bool:
+    """Whether a header's words name codes outright. "Status" alone is also a lifecycle
+    ("Supported", "Deprecated"): it names codes only over values shaped like codes."""
+    if hp.has("error", "result", "http", "reason", "code"):
+        return True
+    return key.integer + key.hex + key.symbol + key.status + key.errorish >= w.CODE_SHAPED
+
+
 def is_error_table(
     table: RawTable,
     fields: dict[str, int],
@@ -76,7 +84,7 @@ def is_error_table(
     if not texts and not any(hp.parts for hp in keys):
         return False, [*reasons, "but no header names them and no column explains them"]
     named = next((hp for hp in keys if hp.has(*_EXPLICIT_PARTS)), None)
-    if named is not None:
+    if named is not None and _names_codes(named, profiles[key]):
         return True, [*reasons, f"its header names them: {', '.join(named.words)}"]
     errors = next(
         (table.header[fields[f]] for f in ("title", "message") if f in fields
@@ -88,6 +96,14 @@ def is_error_table(
     context = next((t for t in (table.section, table.caption) if t and speaks_of_codes(t)), "")
     if context:
         return True, [*reasons, f"heading or caption {context!r} speaks of codes or errors"]
+    symbols = max(
+        (profiles[fields[f]].symbol for f in ("code", "title") if f in fields), default=0.0
+    )
+    statuses = next(
+        (t for t in (table.section, table.caption) if t and header_parts(t).has("status")), ""
+    )
+    if statuses and symbols >= w.SYMBOL_COLUMN:
+        return True, [*reasons, f"heading {statuses!r} speaks of statuses, named by constants"]
     if "http_status" in fields and profiles[fields["http_status"]].status_reason + (
         profiles[fields["title"]].reason if "title" in fields else 0.0
     ) >= w.REASON_COLUMN:

@@ -58,3 +58,10 @@ HEADER_LONGEST = 30
 """A header cell is a name, not a sentence: longer cells are data, whatever words they hold."""
 HEADER_WORDS = 5
 """Likewise in words."""
+
+CODE_SHAPED = 0.5
+"""A column headed "Status" alone holds codes when this share of its cells are numbers,
+statuses, constants or error names; plain words there ("Supported") are a lifecycle."""
+SYMBOL_COLUMN = 0.5
+"""A heading about statuses ("Status values", 狀態) makes a table of constants (ORBIT_OK,
+FIO_STATUS_DONE) a table of status codes when this share of its names are constants."""
