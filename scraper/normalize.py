@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from scraper.columns import ColumnMap, PageReader, is_status_family, parse_status
+from scraper.columns.headerless import coarse_signature
 from scraper.types import NO_OVERRIDES, ColumnOverrides, RawTable, Record, TableExplanation
 
 _SLUG_DROP = re.compile(r"[^\w]+")
@@ -86,8 +87,8 @@ def _record(
         code = status_cell
     if not code and status is None:
         return None
-    if mapping.codes_are_tokens and " " in code and _only_cell(row, code_col):
-        return None  # a class line ("类 08 - 连接异常") among codes, not a code
+    if _is_group_title(mapping, code, row, code_col):
+        return None  # a class line ("类 08 - 连接异常", "**Session**") among codes, not a code
     extra: dict[str, str] = {}
     for col in mapping.extra:
         header = table.header[col] or f"column {col + 1}"
@@ -146,6 +147,18 @@ def _repaired_fields(
     for name, col in mapping.fields.items():
         fixed[col] = _repaired(row, col, name, page, mojibake, repairs)
     return fixed
+
+
+def _is_group_title(
+    mapping: ColumnMap, code: str, row: tuple[str, ...] | list[str], code_col: int | None
+) -> bool:
+    """A row whose code cell is its only filled cell, and reads as words among tokens or has
+    none of the code column's shapes: it titles the rows below it."""
+    if not code or not (mapping.codes_are_tokens or mapping.code_shapes):
+        return False
+    words = mapping.codes_are_tokens and " " in code
+    odd = bool(mapping.code_shapes) and coarse_signature(code) not in mapping.code_shapes
+    return (words or odd) and _only_cell(row, code_col)
 
 
 def _only_cell(row: tuple[str, ...] | list[str], index: int | None) -> bool:

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scraper.columns import ColumnMap, is_status_family, parse_status, read_table, shapes
+from scraper.columns.headerless import coarse_signature
 from scraper.columns.lexicon import cell_words
 from scraper.columns.profiles import SAMPLE, ColumnProfile, profile
 from scraper.columns.shapes import SHORT, CellShape
@@ -274,6 +275,15 @@ def plain_cell_shape(cell: str) -> CellShape:
         datatype=cell.lower().strip("`[]<>") in cell_words().datatypes,
         cjk=cjk,
         http_word="http" in cell.lower(),
+        digit=token and any(c.isdigit() for c in cell),
+        coded=token
+        and (
+            any(c.isdigit() for c in cell)
+            or shapes._CAMEL.search(cell) is not None
+            or shapes.is_errorish(cell)
+            or "_" in cell
+            or "." in cell
+        ),
     )
 
 
@@ -374,7 +384,10 @@ def plain_record(
         return None
     # A row of words in the code column and nothing else titles the codes below it.
     others = [text for col, text in enumerate(row) if col != mapping.fields.get("code")]
-    if mapping.codes_are_tokens and " " in code and all(not text.strip() for text in others):
+    alone = all(not text.strip() for text in others)
+    words = mapping.codes_are_tokens and " " in code
+    odd = bool(mapping.code_shapes) and coarse_signature(code) not in mapping.code_shapes
+    if code and alone and (words or odd):
         return None
     extra: dict[str, str] = {}
     for col in mapping.extra:

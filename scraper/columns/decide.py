@@ -7,6 +7,8 @@ user's overrides are fixed before the search; the reasons are kept for `--explai
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from scraper.columns import weights as w
@@ -23,9 +25,9 @@ from scraper.columns.evidence import (
     describe_profile,
     header_evidence,
 )
-from scraper.columns.headerless import as_headerless, first_row_is_data
-from scraper.columns.lexicon import HeaderParts, header_parts, mentions
-from scraper.columns.profiles import EMPTY_PROFILE, ColumnProfile, profile
+from scraper.columns.headerless import as_headerless, coarse_signature, first_row_is_data
+from scraper.columns.lexicon import HeaderParts, fold, header_parts, mentions
+from scraper.columns.profiles import EMPTY_PROFILE, ColumnProfile, profile, sample
 from scraper.columns.verdict import is_error_table
 from scraper.types import (
     NO_OVERRIDES,
@@ -34,6 +36,9 @@ from scraper.types import (
     RawTable,
     TableExplanation,
 )
+
+# Words that put a table on a page about HTTP responses ("Download responses", 响应).
+RESPONSES = re.compile(r"\bresponses?\b|响应|響應|回應|回应|応答|レスポンス|응답")
 
 
 @dataclass(slots=True)
@@ -45,6 +50,10 @@ class ColumnMap:
     codes_are_tokens: bool = False
     """The code column holds single tokens: a row whose code cell is words, with nothing
     else filled in, titles the rows below it and is not a record."""
+    code_shapes: frozenset[str] = frozenset()
+    """The shapes (headerless.coarse_signature) most of the code column's values have: a row whose
+    code cell has none of them, with nothing else filled in, is a group title ("**Session**",
+    "账户类" among 1001, 1002...), not a record."""
 
     @property
     def is_error_table(self) -> bool:
@@ -63,10 +72,26 @@ class TableReading:
     """Notes every record of the table carries in its repairs (overrides that applied)."""
     matched: frozenset[str] = frozenset()
     """The column overrides (by their names as given) that named a column of this table."""
+    by_shares: bool = False
+    """Whether the verdict rests on shares of sampled values (errors named, shapes of codes):
+    a like table may hold other values, so its verdict is not reused."""
 
 
 def _column(table: RawTable, index: int) -> list[str]:
     return [row[index] if index < len(row) else "" for row in table.rows]
+
+
+def _common_shapes(table: RawTable, index: int) -> frozenset[str]:
+    """The value shapes that at least COMMON_SHAPE of a sample of the code column shares,
+    read in rows that hold more than their code (group titles stand alone in theirs)."""
+    values = [
+        row[index]
+        for row in table.rows
+        if index < len(row) and any(c.strip() for i, c in enumerate(row) if i != index)
+    ]
+    cells = sample(values)
+    counts = Counter(coarse_signature(cell) for cell in cells)
+    return frozenset(shape for shape, n in counts.items() if n >= w.COMMON_SHAPE * len(cells))
 
 
 def _forced(
@@ -95,7 +120,10 @@ def _forced(
 def _context(
     table: RawTable, hps: list[HeaderParts], profiles: list[ColumnProfile]
 ) -> TableContext:
-    http = mentions((*table.headings, table.section, table.caption), "http")
+    around = (*table.headings, table.section, table.caption)
+    http = mentions(around, "http") or next(
+        (t for t in around if t and RESPONSES.search(fold(t))), ""
+    )
     if not http:
         http = next((table.header[i] for i, hp in enumerate(hps) if hp.has("http")), "")
     if not http and any(p.http_word > 0 for p in profiles):
@@ -103,11 +131,16 @@ def _context(
     reason_column = next(
         (i for i, p in enumerate(profiles) if p.filled and p.reason >= w.REASON_COLUMN), -1
     )
-    # Columns of numeric codes; a column of HTTP statuses is numbers, but not codes.
+    # Columns of codes written with digits (1001, F01, 0x8A15); a column of HTTP statuses is
+    # numbers, but not codes, and row numbers ("end-1") are no codes either.
     numeric = frozenset(
         i
         for i, p in enumerate(profiles)
-        if p.filled and p.integer + p.hex >= 0.8 and p.status < w.STATUS_SHARE
+        if p.filled
+        and max(p.integer + p.hex, p.digit) >= 0.8
+        and p.symbol < 0.5
+        and p.status < w.STATUS_SHARE
+        and p.numbered < 0.5
     )
     cjk = frozenset(i for i, p in enumerate(profiles) if p.filled and p.cjk >= 0.5)
     return TableContext(http, reason_column, numeric, cjk)
@@ -153,7 +186,9 @@ def read_table(table: RawTable, overrides: ColumnOverrides = NO_OVERRIDES) -> Ta
     lone_title_as_description(fields, hps, profiles, forced)
     chosen = {i: "extra" for i in range(width)} | {i: t for t, i in fields.items()}
 
-    is_error, reasons = is_error_table(table, fields, hps, profiles, forced, headerless)
+    is_error, reasons, by_shares = is_error_table(
+        table, fields, hps, profiles, forced, headerless, ctx.http
+    )
     if not is_error:
         fields = {}
     code_index = fields.get("code")
@@ -161,6 +196,7 @@ def read_table(table: RawTable, overrides: ColumnOverrides = NO_OVERRIDES) -> Ta
         fields=dict(sorted(fields.items(), key=lambda kv: kv[1])),
         extra=[i for i in range(width) if i not in fields.values()],
         codes_are_tokens=code_index is not None and profiles[code_index].token >= 0.6,
+        code_shapes=_common_shapes(table, code_index) if code_index is not None else frozenset(),
     )
     decisions = tuple(
         _decision(i, table.header[i], chosen[i], hps[i], profiles[i], scores, forced)
@@ -177,7 +213,7 @@ def read_table(table: RawTable, overrides: ColumnOverrides = NO_OVERRIDES) -> Ta
         reasons=(*header_reasons, *reasons),
     )
     return TableReading(
-        table, mapping, explanation, tuple(provenance) if is_error else (), matched
+        table, mapping, explanation, tuple(provenance) if is_error else (), matched, by_shares
     )
 
 

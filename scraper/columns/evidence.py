@@ -115,7 +115,7 @@ def http_support(index: int, p: ColumnProfile, hp: HeaderParts, ctx: TableContex
     if ctx.reason_column not in (-1, index):
         support += 0.5
     if ctx.http:
-        support += 0.4
+        support += 0.6
     if p.classic >= 0.6 and p.consecutive < w.CONSECUTIVE_RUN:
         support += 0.6
     return support

@@ -27,6 +27,17 @@ def signature(cell: str) -> str:
     return text if len(text) <= 24 else text[:24]
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+
+
+def coarse_signature(cell: str) -> str:
+    """A value's kind of shape: runs of letters as "a", of CJK as "字", of digits as "9"
+    ("AuthorizationException" and "Session" -> "a", "E-1001" -> "a-9")."""
+    text = _CJK_RUN.sub("字", cell.strip())
+    return _DIGITS.sub("9", _LETTERS.sub("a", text))[:24]
+
+
 def _keyish(values: list[str]) -> bool:
     shapes = [cell_shape(v) for v in values if v]
     if len(shapes) < 1:

@@ -50,6 +50,8 @@ class ColumnProfile:
     datatype: float = 0.0
     cjk: float = 0.0
     http_word: float = 0.0
+    digit: float = 0.0
+    coded: float = 0.0
     consecutive: float = 0.0
     """Share of neighbouring integer cells that count up by one (1001, 1002, ...)."""
     numbered: float = 0.0
@@ -73,14 +75,20 @@ def _spread(filled: int) -> Callable[[Sequence[str]], tuple[str, ...]]:
     return itemgetter(*(int(i * step) for i in range(SAMPLE)))
 
 
+def sample(values: Sequence[str]) -> list[str]:
+    """At most SAMPLE of a column's non-empty cells, spread evenly over it."""
+    cells = [v for v in values if v]
+    if len(cells) > SAMPLE:
+        return list(_spread(len(cells))(cells))
+    return cells
+
+
 def profile(values: Sequence[str]) -> ColumnProfile:
     """The shape of a column from at most SAMPLE of its non-empty cells, spread over it."""
-    cells = [v for v in values if v]
-    filled = len(cells)
+    filled = sum(1 for v in values if v)
     if not filled:
         return EMPTY_PROFILE
-    if filled > SAMPLE:
-        cells = list(_spread(filled)(cells))
+    cells = sample(values)
     n = len(cells)
     counts = map(sum, zip(*map(cell_shape, cells), strict=True))
     shares = dict(zip(_SHAPE_FIELDS, (c / n for c in counts), strict=True))

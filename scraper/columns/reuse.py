@@ -4,15 +4,17 @@ Documentation pages repeat one table layout many times (one table per service, p
 per class). A table whose header, context and cells match one read before on the same page (the
 same header words, the same words about errors or HTTP around it, and cells of the same kinds
 at the same places of a small sample) is given that table's reading. A table whose first row
-was read as data is always read afresh: that decision rests on its own first row.
+was read as data is always read afresh: that decision rests on its own first row; so is a
+table whose verdict rests on shares of its values (how many identifiers name errors).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from scraper.columns.decide import RESPONSES as _RESPONSES
 from scraper.columns.decide import TableReading, read_table
-from scraper.columns.lexicon import header_parts, mentions
+from scraper.columns.lexicon import fold, header_parts, mentions
 from scraper.columns.shapes import cell_shape
 from scraper.columns.verdict import speaks_of_codes
 from scraper.columns.weights import MAX_MAPPED_COLUMNS
@@ -43,10 +45,14 @@ def _kinds(values: list[str]) -> tuple[object, ...]:
 
 def _key(table: RawTable) -> _Key:
     around = (table.section, table.caption)
+    # Everything around a table that the verdict weighs, as the verdict weighs it.
+    parts = [header_parts(t) for t in around if t]
     context = (
         tuple(bool(t) and speaks_of_codes(t) for t in around),
-        tuple("param" in header_parts(t).parts for t in around if t),
+        tuple("param" in hp.parts for hp in parts),
+        tuple(hp.has("status") for hp in parts),
         bool(mentions((*table.headings, *around), "http")),
+        tuple(fold(t) for t in (*table.headings, *around) if t and _RESPONSES.search(fold(t))),
     )
     width = min(len(table.header), MAX_MAPPED_COLUMNS)
     columns = tuple(
@@ -67,7 +73,7 @@ class PageReader:
         earlier = self._read.get(key)
         if earlier is None:
             reading = read_table(table, self.overrides)
-            if not reading.explanation.headerless:
+            if not reading.explanation.headerless and not reading.by_shares:
                 self._read[key] = (reading, table.locator)
             return reading
         reading, where = earlier

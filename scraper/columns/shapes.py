@@ -177,11 +177,19 @@ class CellShape(NamedTuple):
     cjk: bool = False
     http_word: bool = False
     """Mentions HTTP."""
+    digit: bool = False
+    """A token with a digit in it: 1001, F01, E-201, 0x80."""
+    coded: bool = False
+    """A token shaped like a code, not like a word: a digit, an underscore or a dot in it,
+    CamelCase, or an error's name ("Auth", "Format" and "BETA" are words)."""
 
 
 _PROSE = CellShape(prose=True)
 _CJK_PROSE = CellShape(prose=True, cjk=True)
-_SYMBOL = re.compile(r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)$")
+# A constant's name: UPPER_SNAKE, a word in capitals (SUCCESS, CONFLICT), or CamelCase.
+_SYMBOL = re.compile(
+    r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}[A-Z0-9]*|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)$"
+)
 
 
 def cell_shape(cell: str) -> CellShape:
@@ -219,6 +227,9 @@ def _short_cell_shape(cell: str) -> CellShape:
         sentence = cell.endswith(_SENTENCE_END) or "。" in cell or count > 8
         phrase, prose = not sentence and not integer, sentence
     has_status = status is not None
+    digit = token and any(c.isdigit() for c in cell)
+    symbol = identifier and _SYMBOL.match(cell.strip("`")) is not None
+    errorish = token and is_errorish(cell)
     # Positional, in the fields' order: this runs for every distinct short cell sampled.
     return CellShape(
         has_status and (integer or bool(rest)),
@@ -231,9 +242,9 @@ def _short_cell_shape(cell: str) -> CellShape:
         token and _HEX.match(cell) is not None,
         token,
         identifier,
-        identifier and _SYMBOL.match(cell.strip("`")) is not None,
+        symbol,
         identifier and cell.isupper(),
-        token and is_errorish(cell),
+        errorish,
         not integer and is_reason(cell),
         phrase,
         prose,
@@ -242,4 +253,7 @@ def _short_cell_shape(cell: str) -> CellShape:
         lowered.strip("`[]<>") in words.datatypes,
         cjk,
         "http" in lowered,
+        digit,
+        token
+        and (digit or errorish or "_" in cell or "." in cell or _CAMEL.search(cell) is not None),
     )

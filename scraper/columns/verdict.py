@@ -11,6 +11,9 @@ from scraper.types import RawTable
 
 # Parts of a key column's header that say outright the table is about errors or statuses.
 _EXPLICIT_PARTS = ("error", "status", "result", "http", "reason")
+# Parts of a header that name a column of codes or their values (a key header with none of
+# them needs values shaped like codes: "Auth" and "Format" are words).
+_NAMING_PARTS = (*_EXPLICIT_PARTS, "code", "id", "value", "symbol", "kind", "name")
 
 
 def speaks_of_codes(text: str) -> bool:
@@ -51,7 +54,7 @@ def _names_codes(hp: HeaderParts, key: ColumnProfile) -> bool:
     ("Supported", "Deprecated"): it names codes only over values shaped like codes."""
     if hp.has("error", "result", "http", "reason", "code"):
         return True
-    return key.integer + key.hex + key.symbol + key.status + key.errorish >= w.CODE_SHAPED
+    return key.integer + key.hex + key.status + key.coded >= w.CODE_SHAPED
 
 
 def is_error_table(
@@ -61,14 +64,17 @@ def is_error_table(
     profiles: list[ColumnProfile],
     forced: dict[int, str],
     headerless: bool,
-) -> tuple[bool, list[str]]:
+    http_context: str = "",
+) -> tuple[bool, list[str], bool]:
+    """Whether the table is an error table, the reasons, and whether the verdict rests on
+    shares of sampled values (errors named, shapes of codes) rather than words alone."""
     key = fields.get("code", fields.get("http_status"))
     if key is None:
-        return False, ["no column holds codes or statuses"]
+        return False, ["no column holds codes or statuses"], False
     role = "codes" if "code" in fields else "HTTP statuses"
     label = table.header[key] or f"column {key + 1}"
     if forced.get(key) in ("code", "http_status"):
-        return True, [f"column {label!r} holds {role} (override)"]
+        return True, [f"column {label!r} holds {role} (override)"], False
     reasons = [f"column {label!r} holds {role}"]
     keys = [hps[i] for i in (fields.get("code"), fields.get("http_status")) if i is not None]
     decoy = _decoy(table, hps, profiles)
@@ -78,46 +84,79 @@ def is_error_table(
             hp.has("error", "http") or (speaks_of_codes(hp.text) and len(hp.parts) > 1)
             for hp in keys
         ):
-            return True, [*reasons, f"its header names them, although {decoy}"]
-        return False, [*reasons, f"but {decoy}"]
+            return True, [*reasons, f"its header names them, although {decoy}"], False
+        return False, [*reasons, f"but {decoy}"], False
+    if "code" not in fields:
+        status_like = sum(
+            1
+            for p in profiles
+            if p.filled and p.status >= 0.3 and p.status + p.family >= w.STATUS_SHARE
+        )
+        if status_like > 1:
+            # A row with a status for success and one for failure is an endpoint, say.
+            why = f"but {status_like} columns hold statuses: rows are not"
+            return False, [*reasons, why], True
+    if "code" in fields and not any(hp.has(*_NAMING_PARTS) for hp in keys):
+        coded = profiles[fields["code"]].coded
+        if coded < w.CODE_SHAPED:
+            why = f"but only {coded:.0%} of its values are shaped like codes"
+            return False, [*reasons, why], True
     texts = [f for f in ("title", "message", "description", "suggestion") if f in fields]
     if not texts and not any(hp.parts for hp in keys):
-        return False, [*reasons, "but no header names them and no column explains them"]
+        return False, [*reasons, "but no header names them and no column explains them"], False
     named = next((hp for hp in keys if hp.has(*_EXPLICIT_PARTS)), None)
     if named is not None and _names_codes(named, profiles[key]):
-        return True, [*reasons, f"its header names them: {', '.join(named.words)}"]
+        by_shares = not named.has("error", "result", "http", "reason", "code")
+        return True, [*reasons, f"its header names them: {', '.join(named.words)}"], by_shares
     errors = next(
         (table.header[fields[f]] for f in ("title", "message") if f in fields
          and hps[fields[f]].has("error")),
         "",
     )
     if errors:
-        return True, [*reasons, f"column {errors!r} names the errors"]
+        return True, [*reasons, f"column {errors!r} names the errors"], False
     context = next((t for t in (table.section, table.caption) if t and speaks_of_codes(t)), "")
     if context:
-        return True, [*reasons, f"heading or caption {context!r} speaks of codes or errors"]
+        why = f"heading or caption {context!r} speaks of codes or errors"
+        return True, [*reasons, why], False
     symbols = max(
         (profiles[fields[f]].symbol for f in ("code", "title") if f in fields), default=0.0
     )
+    numbered_codes = "code" in fields and (
+        profiles[fields["code"]].integer + profiles[fields["code"]].hex >= 0.8
+    )
     statuses = next(
-        (t for t in (table.section, table.caption) if t and header_parts(t).has("status")), ""
+        (
+            t
+            for t in (table.section, table.caption)
+            if t
+            and (
+                header_parts(t).has("status")
+                or (numbered_codes and header_parts(t).has("result"))
+            )
+        ),
+        "",
     )
     if statuses and symbols >= w.SYMBOL_COLUMN:
-        return True, [*reasons, f"heading {statuses!r} speaks of statuses, named by constants"]
+        why = f"heading {statuses!r} speaks of statuses, named by constants"
+        return True, [*reasons, why], True
+    if "http_status" in fields and "code" not in fields and http_context:
+        return True, [*reasons, f"{http_context!r} speaks of HTTP responses"], False
     if "http_status" in fields and profiles[fields["http_status"]].status_reason + (
         profiles[fields["title"]].reason if "title" in fields else 0.0
     ) >= w.REASON_COLUMN:
-        return True, [*reasons, "HTTP reason phrases stand with the statuses"]
+        return True, [*reasons, "HTTP reason phrases stand with the statuses"], True
     named_columns = [fields[f] for f in ("code", "title") if f in fields]
     errorish = max((profiles[i].errorish for i in named_columns), default=0.0)
     if errorish >= w.ERRORISH_IDENTIFIERS:
-        return True, [*reasons, f"{errorish:.0%} of its identifiers name errors"]
+        return True, [*reasons, f"{errorish:.0%} of its identifiers name errors"], True
     explained = [
         table.header[i] for i in fields.values() if hps[i].head in ("message", "remedy")
     ]
     if explained:
-        return True, [*reasons, f"column {explained[0]!r} gives messages or remedies"]
+        why = f"column {explained[0]!r} gives messages or remedies"
+        return True, [*reasons, why], False
     why = "no heading" if headerless else "neither its header nor its heading"
-    return False, [*reasons, f"but {why} nor its values say errors or statuses"]
+    return False, [*reasons, f"but {why} nor its values say errors or statuses"], True
 
 

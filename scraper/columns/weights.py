@@ -65,3 +65,7 @@ statuses, constants or error names; plain words there ("Supported") are a lifecy
 SYMBOL_COLUMN = 0.5
 """A heading about statuses ("Status values", 狀態) makes a table of constants (ORBIT_OK,
 FIO_STATUS_DONE) a table of status codes when this share of its names are constants."""
+
+COMMON_SHAPE = 0.2
+"""A value shape (letters and digits as runs, "E1001" -> "A9") is one of a code column's own
+when this share of its sample has it; a lone cell of another shape is a group's title."""

@@ -7,10 +7,11 @@ import re
 from scraper.decode import repair_text
 
 # Permalink marks and anchors that documentation generators append to headings.
-_PERMALINK = re.compile(r"\s*(?:[¶§#🔗]|\{#[^}]*\})\s*$")
-# The same marks put before the text ("<a class="header-anchor">#</a> Errors"), and the
+_PERMALINK = re.compile(r"\s*(?:[¶§#🔗◆♦]|\{#[^}]*\})\s*$")
+# The same marks put before the text ("<a class="header-anchor">#</a> Errors", Doxygen's
+# "◆ name" member headings), and the
 # zero-width characters some generators write as the whole of a hash link.
-_LEADING_PERMALINK = re.compile(r"^(?:[¶§#🔗])\s+")
+_LEADING_PERMALINK = re.compile(r"^(?:[¶§#🔗◆♦])\s+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 Steps = tuple[str, ...]
