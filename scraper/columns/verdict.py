@@ -86,17 +86,16 @@ def is_error_table(
         ):
             return True, [*reasons, f"its header names them, although {decoy}"], False
         return False, [*reasons, f"but {decoy}"], False
-    if "code" not in fields:
-        status_like = sum(
-            1
-            for p in profiles
-            if p.filled and p.status >= 0.3 and p.status + p.family >= w.STATUS_SHARE
-        )
-        if status_like > 1:
-            # A row with a status for success and one for failure is an endpoint, say.
-            why = f"but {status_like} columns hold statuses: rows are not"
-            return False, [*reasons, why], True
-    if "code" in fields and not any(hp.has(*_NAMING_PARTS) for hp in keys):
+    status_like = sum(
+        1
+        for p in profiles
+        if p.filled and p.status >= 0.3 and p.status + p.family >= w.STATUS_SHARE
+    )
+    if status_like > 1:
+        # A row with a status for success and one for failure is an endpoint, say.
+        why = f"but {status_like} columns hold statuses: rows are not"
+        return False, [*reasons, why], True
+    if "code" in fields and not hps[fields["code"]].has(*_NAMING_PARTS):
         coded = profiles[fields["code"]].coded
         if coded < w.CODE_SHAPED:
             why = f"but only {coded:.0%} of its values are shaped like codes"
