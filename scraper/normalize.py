@@ -156,14 +156,18 @@ def _is_group_title(
     none of the code column's shapes: it titles the rows below it."""
     if not code or not (mapping.codes_are_tokens or mapping.code_shapes):
         return False
-    words = mapping.codes_are_tokens and " " in code
-    odd = bool(mapping.code_shapes) and coarse_signature(code) not in mapping.code_shapes
-    return (words or odd) and _only_cell(row, code_col)
+    # Most rows have more than their code: that test first, it is the cheap one.
+    if not _only_cell(row, code_col):
+        return False
+    if mapping.codes_are_tokens and " " in code:
+        return True
+    return bool(mapping.code_shapes) and coarse_signature(code) not in mapping.code_shapes
 
 
 def _only_cell(row: tuple[str, ...] | list[str], index: int | None) -> bool:
     """Whether every cell of the row but `index` is empty (or a no-break space)."""
-    return all(not cell.strip() for i, cell in enumerate(row) if i != index)
+    # Most rows stop at their first or second cell.
+    return not any(cell and i != index and not cell.isspace() for i, cell in enumerate(row))
 
 
 _STATUS_LIST = re.compile(r"[1-5]\d\d\D+[1-5]\d\d")
