@@ -10,6 +10,7 @@ table whose verdict rests on shares of its values (how many identifiers name err
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from scraper.columns.decide import RESPONSES as _RESPONSES
@@ -26,14 +27,16 @@ PROBES = 4
 _Key = tuple[object, ...]
 
 
-def _kinds(values: list[str]) -> tuple[object, ...]:
-    """The kinds of a few cells spread over a column: what tells a column's field."""
-    filled = [v for v in values if v]
-    if not filled:
-        return ()
-    step = max(1, len(filled) // PROBES)
-    kinds: list[object] = [len(filled) == len(values)]
-    for cell in filled[::step][:PROBES]:
+def _kinds(rows: Sequence[tuple[str, ...]], index: int) -> tuple[object, ...]:
+    """The kinds of a few cells spread over a column (an empty one counts as a kind): what
+    tells a column's field."""
+    step = max(1, len(rows) // PROBES)
+    kinds: list[object] = []
+    for row in rows[::step][:PROBES]:
+        cell = row[index] if index < len(row) else ""
+        if not cell:
+            kinds.append(None)
+            continue
         s = cell_shape(cell)
         kinds.append(
             (s.status, s.registered, s.family, s.integer, s.out_of_status_range, s.hex,
@@ -55,9 +58,7 @@ def _key(table: RawTable) -> _Key:
         tuple(fold(t) for t in (*table.headings, *around) if t and _RESPONSES.search(fold(t))),
     )
     width = min(len(table.header), MAX_MAPPED_COLUMNS)
-    columns = tuple(
-        _kinds([row[i] if i < len(row) else "" for row in table.rows]) for i in range(width)
-    )
+    columns = tuple(_kinds(table.rows, i) for i in range(width))
     return (table.header, context, columns)
 
 
