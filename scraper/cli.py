@@ -64,7 +64,11 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Extract the error-code tables of one page (a file or an http(s) URL) and "
         "print its records on stdout. Notes go to stderr.",
     )
-    parse.add_argument("page", metavar="FILE_OR_URL", help="a local file, or an http(s) URL")
+    parse.add_argument(
+        "page",
+        metavar="FILE_OR_URL",
+        help="a local file, an http(s) URL, or - for standard input",
+    )
     parse.add_argument(
         "--format",
         choices=("jsonl", "json", "csv"),

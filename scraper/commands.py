@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from scraper import explain, serialize
+from scraper.bounded import read_file, read_stream
 from scraper.errors import ScraperError
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, slug
@@ -26,21 +27,16 @@ def _is_url(text: str) -> bool:
     return text[:8].lower().startswith(("http://", "https://"))
 
 
+STDIN = "-"
+"""The page argument that stands for standard input."""
+
+
 def _read_page(page: str, max_bytes: int) -> bytes:
-    path = Path(page)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ScraperError(f"{page}: page is {size} bytes, over the {max_bytes}-byte limit")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ScraperError(f"{page}: no such file") from None
-    except IsADirectoryError:
-        raise ScraperError(f"{page}: is a directory, not a page") from None
-    except OSError as exc:
-        raise ScraperError(
-            f"{page}: cannot read ({exc.strerror or exc.__class__.__name__})"
-        ) from None
+    """A local page's bytes, or standard input's for "-": bounded by `max_bytes` before they
+    are read; a FIFO, device or directory is refused, never waited on."""
+    if page == STDIN:
+        return read_stream(sys.stdin.buffer, max_bytes, name="stdin")
+    return read_file(Path(page), max_bytes)
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -81,14 +77,15 @@ def run_parse(args: argparse.Namespace) -> int:
         filename = urlsplit(snapshot.final_url or args.page).path
     else:
         body = _read_page(args.page, max_bytes)
-        filename = args.page
-    source = args.source or slug(Path(filename).stem or "page").replace("_", "-") or "page"
+        filename = "" if args.page == STDIN else args.page
+    name = "stdin" if args.page == STDIN else args.page
+    source = args.source or ("stdin" if args.page == STDIN else _default_source(filename))
     info = PageInfo(
         source=source,
         vendor=args.vendor,
         product=args.product,
         lang=args.lang,
-        url=args.page,
+        url="" if args.page == STDIN else args.page,
         sha256=sha256_hex(body),
         overrides=_overrides(args),
     )
@@ -98,7 +95,7 @@ def run_parse(args: argparse.Namespace) -> int:
         http_charset=charset,
         filename=filename,
         fmt=args.page_format,
-        name=args.page,
+        name=name,
         limits=limits,
     )
     del body  # the stream holds what it reads from; a large page is freed as it is read
@@ -108,7 +105,7 @@ def run_parse(args: argparse.Namespace) -> int:
         sys.stderr.write(
             explain.explanations_json(
                 stream.explanations,
-                page=args.page,
+                page=name,
                 format=stream.format,
                 encoding=stream.encoding,
                 lang=stream.lang,
@@ -120,8 +117,13 @@ def run_parse(args: argparse.Namespace) -> int:
     if args.explain == "text":
         sys.stderr.write(explain.render_explanations_text(stream.explanations) + "\n")
     for note in notes:
-        _note(f"{args.page}: {note}")
+        _note(f"{name}: {note}")
     return 0
+
+
+def _default_source(filename: str) -> str:
+    """The source id parse gives records by default: from the file name."""
+    return slug(Path(filename).stem or "page").replace("_", "-") or "page"
 
 
 def _page_notes(stream: PageRecords, count: int) -> list[str]:

@@ -8,7 +8,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from scraper.atomic import write_atomic, write_bytes_atomic
+from scraper.bounded import read_file
 from scraper.errors import DatasetError
+from scraper.limits import DEFAULT_LIMITS
 from scraper.types import Snapshot
 
 _META_FIELDS = (
@@ -39,19 +41,31 @@ def body_name(source_id: str, content_type: str) -> str:
     return source_id + _EXTENSIONS.get(media, ".txt")
 
 
-def load_snapshot(raw_dir: Path, source_id: str) -> tuple[Snapshot, str] | None:
-    """The stored snapshot and its body file name, or None when the source has none yet."""
+META_MAX_BYTES = 1024 * 1024
+"""A metadata file is a few hundred bytes; one over this is not ours."""
+
+
+def load_snapshot(
+    raw_dir: Path, source_id: str, max_bytes: int = DEFAULT_LIMITS.max_page_bytes
+) -> tuple[Snapshot, str] | None:
+    """The stored snapshot and its body file name, or None when the source has none yet.
+
+    Raises DatasetError, naming the file, when the metadata or the body is unreadable, not a
+    regular file (a FIFO, a device, a directory, or a symlink to one), or the body is larger
+    than `max_bytes`: nothing is read past that bound.
+    """
     path = meta_path(raw_dir, source_id)
     if not path.exists():
         return None
+    meta_bytes = read_file(path, META_MAX_BYTES, error=DatasetError)
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(meta_bytes.decode("utf-8"))
         name = meta["file"]
         if Path(name).name != name or not name.startswith(source_id + "."):
             raise DatasetError(f"{path}: file {name!r} is not this source's body")
-        body = (raw_dir / name).read_bytes()
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise DatasetError(f"{path}: unreadable snapshot ({exc.__class__.__name__})") from None
+    body = _load_body(raw_dir / name, max_bytes)
     digest = sha256_hex(body)
     if meta.get("sha256") and meta["sha256"] != digest:
         raise DatasetError(f"{path}: body does not match its sha256")
@@ -66,6 +80,11 @@ def load_snapshot(raw_dir: Path, source_id: str) -> tuple[Snapshot, str] | None:
         sha256=digest,
     )
     return snapshot, name
+
+
+def _load_body(path: Path, max_bytes: int) -> bytes:
+    """A snapshot's body, bounded before it is read (a page over the limit is refused)."""
+    return read_file(path, max_bytes, error=DatasetError)
 
 
 def save_snapshot(raw_dir: Path, snapshot: Snapshot, name: str = "") -> str:

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scraper.bounded import read_file
 from scraper.errors import ManifestError
 from scraper.types import COLUMN_TARGETS, NO_OVERRIDES, ColumnOverrides, Source
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 FORMATS = ("markdown", "html", "markdown+html")
 _STRING_KEYS = ("id", "url", "vendor", "product", "lang", "title", "format", "translation_of")
 _KNOWN_KEYS = {*_STRING_KEYS, "fixes", "robots", "columns", "header"}
@@ -145,8 +147,15 @@ def parse_manifest(text: str, where: str = "sources.toml") -> list[Source]:
 
 
 def load_manifest(path: Path) -> list[Source]:
+    """The manifest at `path`: a regular file of at most MAX_MANIFEST_BYTES (a FIFO or device
+    is refused, never waited on or read without end)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = read_file(path, MAX_MANIFEST_BYTES, error=ManifestError)
+    except ManifestError as exc:
+        reason = str(exc).removeprefix(f"{path}: ")
+        raise ManifestError(f"{path}: cannot read manifest ({reason})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ManifestError(f"{path}: cannot read manifest ({exc.__class__.__name__})") from None
     return parse_manifest(text, str(path))
