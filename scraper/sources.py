@@ -13,13 +13,17 @@ from scraper.bounded import read_file
 from scraper.errors import ManifestError
 from scraper.types import COLUMN_TARGETS, NO_OVERRIDES, ColumnOverrides, Source
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""An id, matched whole (re.fullmatch): lower-case words joined by single hyphens."""
+MAX_ID_LENGTH = 100
+"""Ids name files in raw/ (`<id>.meta.json`, `<id>.<ext>.tmp`): far below the 255-byte limit
+of a file name."""
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 FORMATS = ("markdown", "html", "markdown+html")
 _STRING_KEYS = ("id", "url", "vendor", "product", "lang", "title", "format", "translation_of")
 _KNOWN_KEYS = {*_STRING_KEYS, "fixes", "robots", "columns", "header"}
 _REQUIRED_KEYS = ("id", "vendor", "product")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
 def column_overrides(
@@ -76,8 +80,12 @@ def _entry(index: int, raw: Any, where: str) -> Source:
     for key in _STRING_KEYS:
         if key in raw and not isinstance(raw[key], str):
             raise ManifestError(f"{label}: {key!r} must be a string")
-    if not ID_PATTERN.match(raw["id"]):
+    if not ID_PATTERN.fullmatch(raw["id"]):
         raise ManifestError(f"{label}: id must match [a-z0-9-]+")
+    if len(raw["id"]) > MAX_ID_LENGTH:
+        raise ManifestError(
+            f"{label}: id is {len(raw['id'])} characters, over the limit of {MAX_ID_LENGTH}"
+        )
     url = raw.get("url", "")
     if url:
         parts = urlsplit(url)
@@ -87,7 +95,7 @@ def _entry(index: int, raw: Any, where: str) -> Source:
     if fmt and fmt not in FORMATS:
         raise ManifestError(f"{label}: format must be one of {', '.join(FORMATS)}")
     lang = raw.get("lang", "")
-    if lang and not _LANG.match(lang):
+    if lang and not _LANG.fullmatch(lang):
         raise ManifestError(f"{label}: lang {lang!r} is not a BCP 47 tag")
     fixes = raw.get("fixes", {})
     if not isinstance(fixes, dict) or not all(
@@ -126,6 +134,10 @@ def parse_manifest(text: str, where: str = "sources.toml") -> list[Source]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"{where}: {exc}") from None
+    except RecursionError:
+        raise ManifestError(f"{where}: nested too deeply to read (RecursionError)") from None
+    except MemoryError:
+        raise ManifestError(f"{where}: too large to read (MemoryError)") from None
     unknown = sorted(set(data) - {"source"})
     if unknown:
         raise ManifestError(f"{where}: unknown top-level key {unknown[0]!r}")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from scraper.errors import ManifestError
-from scraper.sources import column_overrides, load_manifest, parse_manifest
+from scraper.sources import MAX_ID_LENGTH, column_overrides, load_manifest, parse_manifest
 from scraper.types import NO_OVERRIDES, ColumnOverrides
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 GOOD = """
 [[source]]
@@ -156,3 +156,43 @@ def test_column_overrides_checks_pairs_from_any_caller() -> None:
     assert column_overrides([("0", "code")], False) == ColumnOverrides((("0", "code"),), False)
     with pytest.raises(ValueError, match="one of"):
         column_overrides([("0", "status")])
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (r"acme-errors\n", "id must match"),
+        (r"acme-errors\r\n", "id must match"),
+        ("a" * 101, "id is 101 characters, over the limit of 100"),
+        ("-".join(["abcdefghi"] * 30), "over the limit of 100"),
+    ],
+)
+def test_ids_are_matched_whole_and_capped_in_length(value: str, message: str) -> None:
+    text = f'[[source]]\nid = "{value}"\nvendor = "V"\nproduct = "P"\n'
+    with pytest.raises(ManifestError, match=message):
+        parse_manifest(text)
+
+
+def test_an_id_of_the_longest_length_names_files_within_the_file_name_limit() -> None:
+    longest = "a" * MAX_ID_LENGTH
+    (source,) = parse_manifest(f'[[source]]\nid = "{longest}"\nvendor = "V"\nproduct = "P"\n')
+    for name in (f"{source.id}.meta.json", f"{source.id}.html.tmp", f"{source.id}.txt.tmp"):
+        assert len(name.encode()) < 255
+
+
+def test_a_lang_with_a_trailing_newline_is_refused() -> None:
+    text = '[[source]]\nid = "a"\nvendor = "V"\nproduct = "P"\nlang = "en\\n"\n'
+    with pytest.raises(ManifestError, match="is not a BCP 47 tag"):
+        parse_manifest(text)
+
+
+@pytest.mark.parametrize("opening", ["[", "{a = "])
+def test_a_manifest_nested_too_deeply_is_one_line_naming_it(tmp_path: Path, opening: str) -> None:
+    depth = 100_000
+    closing = "]" if opening == "[" else "}"
+    manifest = tmp_path / "sources.toml"
+    manifest.write_text("x = " + opening * depth + closing * depth + "\n", encoding="utf-8")
+    proc = run_cli("refresh", "--offline", "--manifest", str(manifest))
+    assert proc.returncode == 1
+    lines = proc.stderr.decode().strip().splitlines()
+    assert lines == [f"scraper: {manifest}: nested too deeply to read (RecursionError)"]
