@@ -7,13 +7,20 @@ import ctypes
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scraper.atomic import DIR_MODE, write_bytes_atomic
+from scraper.atomic import (
+    DIR_MODE,
+    describe,
+    signals_deferred,
+    temporary_files,
+    write_bytes_atomic,
+)
 from scraper.errors import DatasetError
 from scraper.serialize import csv_text, record_from_flat, records_csv, records_json
 from scraper.types import RECORD_FIELDS, Record
@@ -194,21 +201,100 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def dataset_leftovers(folder: Path) -> list[Path]:
+    """Staging and set-aside copies of `folder` beside it, as interrupted writes leave them.
+
+    Reads only. While a writer holds the project's lock, a staging folder may be its own.
+    """
+    parent = folder.parent
+    try:
+        names = sorted(os.listdir(parent))
+    except OSError:
+        return []
+    prefixes = (f".{folder.name}.new-", f".{folder.name}.old-")
+    return [parent / name for name in names if name.startswith(prefixes)]
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def recover_dataset(folder: Path) -> None:
     """Finish or undo a swap that a crash interrupted, and drop leftover staging folders.
 
-    The folder is only ever replaced whole: if it is missing while a previous copy is kept
-    beside it, the previous copy comes back.
+    For the one writer only, while it holds the project's lock (scraper.atomic.ProjectLock):
+    then no other process is writing, so every staging folder beside `folder` is abandoned.
+    Readers never call this. The folder is only ever replaced whole: if it is missing while a
+    previous copy is kept beside it, the previous copy comes back.
     """
     parent = folder.parent
     if not parent.exists():
         return
     olds = sorted(parent.glob(f".{folder.name}.old-*"))
-    if not folder.exists() and olds:
+    if not folder.exists() and not folder.is_symlink() and olds:
         os.replace(olds[-1], folder)
         olds = olds[:-1]
     for leftover in [*olds, *parent.glob(f".{folder.name}.new-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove_tree(leftover)
+    for temporary in temporary_files(folder) if folder.is_dir() else []:
+        temporary.unlink(missing_ok=True)
+
+
+def check_replaceable(folder: Path) -> None:
+    """Refuse a dataset folder that replacing it whole would betray: a symbolic link (the
+    link would be replaced by a folder, its target left behind) or a read-only folder."""
+    if folder.is_symlink():
+        raise DatasetError(
+            f"{folder}: is a symbolic link; the dataset folder is replaced as a whole, so it "
+            "must be a real folder (move the target here, or run refresh where it lives)"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise DatasetError(f"{folder}: is not a folder")
+    if folder.is_dir():
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IWUSR or not os.access(folder, os.W_OK):
+            raise DatasetError(
+                f"{folder}: is read-only; make it writable (chmod u+w) to let refresh replace it"
+            )
+
+
+def _replace(folder: Path, texts: dict[str, str]) -> None:
+    parent = folder.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
+    except OSError as exc:
+        raise DatasetError(f"{parent}: cannot write the dataset ({describe(exc)})") from None
+    try:
+        staging.chmod(DIR_MODE)
+        if folder.is_dir():
+            temporary = set(temporary_files(folder))
+            for other in folder.iterdir():
+                if other.name in texts or other in temporary or other.is_symlink():
+                    continue
+                if other.is_file():
+                    shutil.copy2(other, staging / other.name)
+        for name, text in texts.items():
+            write_bytes_atomic(staging / name, text.encode("utf-8"))
+        _fsync_dir(staging)
+        if not folder.exists():
+            os.replace(staging, folder)
+        elif _exchange(staging, folder):
+            pass  # staging now holds the previous set, removed below
+        else:
+            old = parent / f".{folder.name}.old-{os.getpid()}"
+            os.replace(folder, old)
+            os.replace(staging, folder)
+            _remove_tree(old)
+        _fsync_dir(parent)
+    except OSError as exc:
+        raise DatasetError(f"{folder}: cannot write the dataset ({describe(exc)})") from None
+    finally:
+        if staging.exists() or staging.is_symlink():
+            _remove_tree(staging)
 
 
 def write_dataset(folder: Path, records: list[Record], sources: list[SourceRow]) -> list[str]:
@@ -216,9 +302,9 @@ def write_dataset(folder: Path, records: list[Record], sources: list[SourceRow])
 
     The files are written to a staging folder beside `folder`, which then takes its place in
     one atomic exchange, so readers see the previous set or the new one, never a mix. Nothing
-    is written when no file would change.
+    is written when no file would change. A staging folder this call made is removed however
+    it ends; those of earlier, killed writers are left to recover_dataset.
     """
-    recover_dataset(folder)
     texts = dataset_texts(records, sources)
     changed = []
     for name, text in texts.items():
@@ -230,31 +316,9 @@ def write_dataset(folder: Path, records: list[Record], sources: list[SourceRow])
             changed.append(name)
     if not changed:
         return []
-    parent = folder.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
-    try:
-        staging.chmod(DIR_MODE)
-        if folder.is_dir():
-            for other in folder.iterdir():
-                if other.name not in texts and other.is_file():
-                    shutil.copy2(other, staging / other.name)
-        for name, text in texts.items():
-            write_bytes_atomic(staging / name, text.encode("utf-8"))
-        _fsync_dir(staging)
-        if not folder.exists():
-            os.replace(staging, folder)
-        elif _exchange(staging, folder):
-            shutil.rmtree(staging, ignore_errors=True)
-        else:
-            old = parent / f".{folder.name}.old-{os.getpid()}"
-            os.replace(folder, old)
-            os.replace(staging, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        _fsync_dir(parent)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    check_replaceable(folder)
+    with signals_deferred():  # the staging folder is removed before an interrupt acts
+        _replace(folder, texts)
     return changed
 
 

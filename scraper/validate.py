@@ -7,13 +7,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from scraper.atomic import lock_holder, temporary_files
 from scraper.dataset import (
     DATASET_FILES,
     SOURCE_FIELDS,
     datapackage_json,
+    dataset_leftovers,
     read_records,
     read_sources,
-    recover_dataset,
 )
 from scraper.errors import ScraperError
 from scraper.snapshots import sha256_hex
@@ -89,13 +90,33 @@ def _check_frictionless(folder: Path, problems: list[str]) -> None:
             problems.append(f"{folder}/datapackage.json: {error[0]}: {error[1]}")
 
 
+def _check_leftovers(folder: Path) -> list[str]:
+    """What interrupted writes left beside the dataset and in raw/: reported, never removed
+    (the next refresh removes them under its lock). Nothing is reported while a refresh
+    holds the project's lock: its staging folder and temporary files are work in progress."""
+    root = folder.parent
+    if lock_holder(root) is not None:
+        return []
+    left = [*dataset_leftovers(folder), *temporary_files(root / "raw")]
+    if folder.is_dir():
+        left += temporary_files(folder)
+    return [
+        f"{path}: left by an interrupted refresh (the next refresh removes it)" for path in left
+    ]
+
+
 def validate_dataset(folder: Path, frictionless: bool = False) -> list[str]:
     """Problems found, one line each; an empty list means the dataset is valid.
 
     `frictionless` adds the Frictionless validation of the data package (thorough, and slow
     on large cells).
+
+    Reads only: nothing is removed or repaired, not even what an interrupted refresh left.
     """
-    recover_dataset(folder)
+    return _check_leftovers(folder) + _check_dataset(folder, frictionless)
+
+
+def _check_dataset(folder: Path, frictionless: bool) -> list[str]:
     problems: list[str] = []
     for name in DATASET_FILES:
         if not (folder / name).is_file():
