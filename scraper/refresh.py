@@ -7,14 +7,20 @@ drops are accepted: a page redesign must not silently empty the dataset.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scraper import diff
+from scraper.atomic import ProjectLock, temporary_files
 from scraper.dataset import (
     SourceRow,
+    check_replaceable,
     read_records,
     read_sources,
     recover_dataset,
@@ -24,7 +30,7 @@ from scraper.errors import FetchError, ManifestError, ScraperError
 from scraper.normalize import PageInfo
 from scraper.pipeline import parse_page
 from scraper.progress import Progress
-from scraper.snapshots import load_snapshot, save_snapshot
+from scraper.snapshots import body_name, check_snapshot, same_content, save_snapshot
 from scraper.sources import load_manifest
 from scraper.types import Record, Snapshot, Source
 
@@ -84,37 +90,37 @@ def _fetch(
     sources: list[Source],
     snapshots: dict[str, tuple[Snapshot, str] | None],
     options: RefreshOptions,
-    raw_dir: Path,
     unchanged: set[str],
-) -> dict[str, str]:
-    """Fetch and store the online sources; returns the failures by source id.
+) -> tuple[dict[str, Snapshot], dict[str, str]]:
+    """Fetch the online sources: the new snapshots (not yet stored) and the failures, by id.
 
-    Sources the server answered 304 for are added to `unchanged`.
+    A source without a sound stored snapshot is fetched unconditionally. Sources the server
+    answered 304 for, or whose page came back the same apart from its validators (ETag,
+    Last-Modified), are added to `unchanged`.
     """
     from scraper.fetch import fetch_all
 
     online = [s for s in sources if s.url]
     if not online:
-        return {}
+        return {}, {}
     policy = _policy(options)
     progress = Progress(len(online), "fetch", options.progress)
     previous = {s.id: (snapshots[s.id] or (None, ""))[0] for s in online}
     results = fetch_all(online, previous, policy, on_done=progress.advance)
     progress.close()
+    fetched: dict[str, Snapshot] = {}
     failures: dict[str, str] = {}
     for source in online:
         result = results[source.id]
         if isinstance(result, FetchError):
             failures[source.id] = str(result)
             continue
-        if result.not_modified:
+        stored = snapshots[source.id]
+        if result.not_modified or (stored is not None and same_content(stored[0], result.snapshot)):
             unchanged.add(source.id)
             continue
-        stored = snapshots[source.id]
-        name = save_snapshot(raw_dir, result.snapshot)
-        if stored is None or stored[1] != name or stored[0] != result.snapshot:
-            snapshots[source.id] = (result.snapshot, name)
-    return failures
+        fetched[source.id] = result.snapshot
+    return fetched, failures
 
 
 def _parse_source(
@@ -211,15 +217,54 @@ def _rows(records: list[Record]) -> dict[str, diff.Row]:
     return diff.rows_from_records(r.as_dict() for r in records)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, met as Ctrl-C is: every write in progress is undone on the way out."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """For the duration, SIGTERM raises Terminated in the main thread, as SIGINT raises
+    KeyboardInterrupt, so that temporary files and staging folders are removed before the
+    process ends. Elsewhere than the main thread signals cannot be handled: nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    before = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _heal_hint(source: Source) -> str:
+    if not source.url:
+        return "restore its files in raw/ (for example from git)"
+    return f"run `refresh --source {source.id}` online to fetch it again"
+
+
 def refresh(manifest: Path, options: RefreshOptions) -> RefreshReport:
+    """Refresh the project of `manifest`. One writer per project: a second refresh while one
+    runs fails at once (ScraperError naming the lock file and the holder's pid)."""
     sources = load_manifest(manifest)
     known = {s.id for s in sources}
     unknown = [i for i in options.only if i not in known]
     if unknown:
         raise ManifestError(f"{manifest}: no source with id {unknown[0]!r}")
-    root = manifest.parent
+    with _terminate_as_interrupt(), ProjectLock(manifest.parent):
+        return _refresh(manifest.parent, sources, options)
+
+
+def _refresh(root: Path, sources: list[Source], options: RefreshOptions) -> RefreshReport:
     raw_dir, folder = root / "raw", root / "normalized"
+    check_replaceable(folder)
+    # Under the lock no other process writes: what interrupted writes left is abandoned.
     recover_dataset(folder)
+    for temporary in temporary_files(raw_dir):
+        temporary.unlink(missing_ok=True)
     old_records = read_records(folder)
     old_rows = {row.id: row for row in read_sources(folder)}
     by_source: dict[str, list[Record]] = {}
@@ -228,26 +273,30 @@ def refresh(manifest: Path, options: RefreshOptions) -> RefreshReport:
 
     selected = [s for s in sources if not options.only or s.id in options.only]
     snapshots: dict[str, tuple[Snapshot, str] | None] = {}
-    outcomes: dict[str, _Outcome] = {}
+    torn: dict[str, str] = {}
     for source in sources:
-        try:
-            snapshots[source.id] = load_snapshot(raw_dir, source.id)
-        except ScraperError as exc:
-            snapshots[source.id] = None
-            outcomes[source.id] = _keep(
-                source, by_source.get(source.id, []), old_rows.get(source.id), str(exc)
-            )
+        snapshots[source.id], why = check_snapshot(raw_dir, source.id)
+        if why:
+            torn[source.id] = why
     unchanged: set[str] = set()
-    to_fetch = [s for s in selected if s.id not in outcomes]
-    failures = {} if options.offline else _fetch(to_fetch, snapshots, options, raw_dir, unchanged)
+    fetched: dict[str, Snapshot] = {}
+    failures: dict[str, str] = {}
+    if not options.offline:
+        fetched, failures = _fetch(selected, snapshots, options, unchanged)
 
     progress = Progress(len(sources), "parse", options.progress)
+    outcomes: dict[str, _Outcome] = {}
     parsed = 0
     for source in sources:
         previous = by_source.get(source.id, [])
         previous_row = old_rows.get(source.id)
-        if source.id in outcomes:
-            pass
+        if source.id in torn and source.id not in fetched:
+            why = torn[source.id]
+            if source.id in failures:
+                why += "; " + failures[source.id].removeprefix(f"{source.id}: ")
+            outcomes[source.id] = _keep(
+                source, previous, previous_row, f"{why}; {_heal_hint(source)}"
+            )
         elif source not in selected and previous_row is not None:
             outcomes[source.id] = _Outcome(records=previous, row=previous_row)
         elif _still_current(source.id, unchanged, snapshots, previous_row):
@@ -264,9 +313,25 @@ def refresh(manifest: Path, options: RefreshOptions) -> RefreshReport:
             )
         else:
             parsed += 1
-            outcomes[source.id] = _parse_source(
-                source, snapshots[source.id], previous, previous_row, options
-            )
+            new = fetched.get(source.id)
+            stored = snapshots[source.id]
+            if new is not None:
+                if (
+                    source.id in torn
+                    and previous_row is not None
+                    and previous_row.sha256 == new.sha256
+                    and previous_row.retrieved
+                ):
+                    # A torn snapshot fetched again: the dataset still knows when this
+                    # content was first seen.
+                    new = replace(new, retrieved=previous_row.retrieved)
+                stored = (new, body_name(source.id, new.content_type))
+            outcome = _parse_source(source, stored, previous, previous_row, options)
+            # The snapshot and the rows change together: a page held back (parse failure,
+            # drop gate) leaves the previous snapshot in raw/ as it leaves the previous rows.
+            if new is not None and not outcome.problem:
+                save_snapshot(raw_dir, new)
+            outcomes[source.id] = outcome
         progress.advance(source.id)
     progress.close()
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from scraper.atomic import write_atomic, write_bytes_atomic
+from scraper.atomic import describe, write_atomic, write_bytes_atomic
 from scraper.bounded import read_file
 from scraper.errors import DatasetError
 from scraper.limits import DEFAULT_LIMITS
@@ -82,29 +82,83 @@ def load_snapshot(
     return snapshot, name
 
 
+def check_snapshot(raw_dir: Path, source_id: str) -> tuple[tuple[Snapshot, str] | None, str]:
+    """The stored snapshot (None when there is none) and, when it cannot be trusted, why.
+
+    A snapshot is torn when its body and its metadata disagree or the metadata is unreadable
+    or wrongly typed (a kill between the two writes, a hand edit): it is then returned as None
+    with the reason, and only an unconditional fetch can heal it.
+    """
+    try:
+        stored = load_snapshot(raw_dir, source_id)
+    except DatasetError as exc:
+        return None, str(exc)
+    if stored is None:
+        return None, ""
+    snapshot = stored[0]
+    for key in _META_FIELDS:
+        value = getattr(snapshot, key)
+        wrong = (
+            not isinstance(value, int) or isinstance(value, bool)
+            if key == "status"
+            else not isinstance(value, str)
+        )
+        if wrong:
+            path = meta_path(raw_dir, source_id)
+            return None, f"{path}: {key} is {type(value).__name__}, not what a snapshot holds"
+    return stored, ""
+
+
+def same_content(a: Snapshot, b: Snapshot) -> bool:
+    """The same page as far as the dataset can tell: bytes and what decides how they are read.
+
+    New validators (ETag, Last-Modified), a redirect, a new status or retrieval time are not a
+    change.
+    """
+    return (
+        a.body == b.body
+        and a.content_type == b.content_type
+        and a.charset == b.charset
+        and a.url == b.url
+    )
+
+
 def _load_body(path: Path, max_bytes: int) -> bytes:
     """A snapshot's body, bounded before it is read (a page over the limit is refused)."""
     return read_file(path, max_bytes, error=DatasetError)
 
 
 def save_snapshot(raw_dir: Path, snapshot: Snapshot, name: str = "") -> str:
-    """Store a snapshot; files are rewritten only when their content changes. Returns the name."""
+    """Store a snapshot; files are rewritten only when their content changes. Returns the name.
+
+    The body is written first, then its metadata, and only then is a body stored under
+    another name removed: a kill between any two steps leaves a body whose digest the metadata
+    contradicts (a torn snapshot, healed by the next online refresh) or a stray old body,
+    never metadata that names a missing file. An OSError becomes a DatasetError naming the
+    file and the cause.
+    """
     name = name or body_name(snapshot.source_id, snapshot.content_type)
     body_path = raw_dir / name
+    current = body_path
     try:
-        unchanged = body_path.read_bytes() == snapshot.body
-    except OSError:
-        unchanged = False
-    if not unchanged:
-        write_bytes_atomic(body_path, snapshot.body)
-    # A body stored under another extension before (the page changed its content type).
-    for extension in {".html", ".md", ".txt"} - {Path(name).suffix}:
-        (raw_dir / f"{snapshot.source_id}{extension}").unlink(missing_ok=True)
-    data = {key: value for key, value in asdict(snapshot).items() if key in _META_FIELDS}
-    data["sha256"] = sha256_hex(snapshot.body)
-    data["file"] = name
-    write_atomic(
-        meta_path(raw_dir, snapshot.source_id),
-        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-    )
+        try:
+            unchanged = body_path.read_bytes() == snapshot.body
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            write_bytes_atomic(body_path, snapshot.body)
+        data = {key: value for key, value in asdict(snapshot).items() if key in _META_FIELDS}
+        data["sha256"] = sha256_hex(snapshot.body)
+        data["file"] = name
+        current = meta_path(raw_dir, snapshot.source_id)
+        write_atomic(
+            current,
+            json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        )
+        # A body stored under another extension before (the page changed its content type).
+        for extension in sorted({".html", ".md", ".txt"} - {Path(name).suffix}):
+            current = raw_dir / f"{snapshot.source_id}{extension}"
+            current.unlink(missing_ok=True)
+    except OSError as exc:
+        raise DatasetError(f"{current}: cannot write ({describe(exc)})") from None
     return name

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -81,10 +81,12 @@ def refresh(manifest: Path, *extra: str) -> tuple[int, str, str]:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """Every file of the project but the manifest and the lock file (which holds the pid of
+    the last refresh): raw/, normalized/ and whatever else a refresh might leave."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "sources.toml"
+        if p.is_file() and p.name not in ("sources.toml", ".refresh.lock")
     }
 
 
@@ -330,3 +332,119 @@ def test_a_sources_overrides_reach_the_page_reader(
         ),
         "plain": NO_OVERRIDES,
     }
+
+
+TORN: dict[str, Callable[[Path, str], object]] = {
+    # A kill between the body's write and its metadata's: the body is new, the digest old.
+    "body changed": lambda raw, seed: (raw / f"{seed}.md").write_bytes(
+        (raw / f"{seed}.md").read_bytes() + b"\nA line the metadata does not know.\n"
+    ),
+    "meta of the wrong type": lambda raw, seed: _edit_meta(raw, seed, etag=123),
+    "meta not JSON": lambda raw, seed: (raw / f"{seed}.meta.json").write_text("{\n"),
+}
+
+
+def _edit_meta(raw: Path, seed: str, **changes: object) -> None:
+    path = raw / f"{seed}.meta.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **changes}))
+
+
+@pytest.mark.parametrize("tear", sorted(TORN))
+def test_a_torn_snapshot_is_fetched_again_and_repaired(
+    tmp_path: Path, site: tuple[Site, TestServer], tear: str
+) -> None:
+    _, server = site
+    manifest = make_project(tmp_path, server)
+    assert refresh(manifest)[0] == 0
+    good = tree(tmp_path)
+    seed = "jdcloud-jcq-response-result"
+    TORN[tear](tmp_path / "raw", seed)
+
+    # Offline nothing can heal it: the source is stale, and the message says what will.
+    code, _, err = refresh(manifest, "--offline")
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.startswith(f"scraper: {seed}:")]
+    assert len(lines) == 1, err
+    assert f"run `refresh --source {seed}` online" in lines[0]
+    assert len([r for r in rows(tmp_path) if r["source"] == seed]) == 13
+
+    # Online, the page is fetched whole (no validators from metadata that cannot be trusted)
+    # and the snapshot repaired: raw/ and normalized/ are as before the tear.
+    asked = server.count("/jd")
+    code, _, err = refresh(manifest)
+    assert code == 0, err
+    requests = [seen for seen in server.seen if seen.path == "/jd"][asked:]
+    assert len(requests) == 1
+    assert "if-none-match" not in requests[0].headers
+    assert "if-modified-since" not in requests[0].headers
+    assert tree(tmp_path) == good
+
+
+def test_a_page_held_back_keeps_its_snapshot_with_its_rows(
+    tmp_path: Path, site: tuple[Site, TestServer]
+) -> None:
+    content, server = site
+    manifest = make_project(tmp_path, server)
+    assert refresh(manifest)[0] == 0
+    before = tree(tmp_path)
+
+    # The drop gate, then a page that cannot be read: rows and snapshot both stay.
+    for page, why in (
+        (b"# Returned Result\n\nThis page moved.\n", "row count would fall from 13 to 0"),
+        (b"\x00\x01\x02\xff" * 64, ""),
+    ):
+        content.pages["/jd"] = page
+        code, _, err = refresh(manifest)
+        assert code == 1
+        assert f"jdcloud-jcq-response-result: {why}" in err
+        now = tree(tmp_path)
+        assert {k: v for k, v in now.items() if k.startswith("raw/")} == {
+            k: v for k, v in before.items() if k.startswith("raw/")
+        }
+        # The rows kept are still the rows of the snapshot kept: an offline rebuild agrees.
+        code, _, err = refresh(manifest, "--offline")
+        assert code == 0, err
+        assert tree(tmp_path) == before
+
+    content.pages["/jd"] = b"# Returned Result\n\nThis page moved.\n"
+    code, _, err = refresh(manifest, "--accept-drops")
+    assert code == 0, err
+    assert (tmp_path / "raw" / "jdcloud-jcq-response-result.md").read_bytes() == content.pages[
+        "/jd"
+    ]
+
+
+class ChurningSite(Site):
+    """A server that gives every answer a new ETag and Last-Modified, whatever the body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers = 0
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        body = self.pages[request.path]
+        self.answers += 1
+        reply(
+            request,
+            200,
+            body,
+            {
+                "ETag": f'"v{self.answers}"',
+                "Last-Modified": f"Mon, 01 Jan 2024 00:00:{self.answers % 60:02d} GMT",
+                "Content-Type": "text/markdown; charset=utf-8",
+            },
+        )
+
+
+def test_new_validators_with_the_same_body_change_no_file(tmp_path: Path) -> None:
+    content = ChurningSite()
+    with TestServer(content.handle) as server:
+        manifest = make_project(tmp_path, server)
+        assert refresh(manifest)[0] == 0
+        before = tree(tmp_path)
+        code, out, err = refresh(manifest)
+        assert code == 0, err
+        assert content.answers == 8
+        assert "(0 parsed, 4 unchanged upstream" in err
+        assert out.strip() == "No changes."
+        assert tree(tmp_path) == before
