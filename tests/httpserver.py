@@ -7,10 +7,11 @@
         fetch_url(server.url("/page"))
         assert server.paths() == ["/robots.txt", "/page"]
 
-The server answers /robots.txt itself (404 unless `robots` is given) and records every request
-it sees in order of arrival. A request counts as in flight from its arrival until the server
-starts to answer it: a second arrival within that window can only come from a client that sent
-two requests at once, so `max_in_flight` shows whether a client is polite.
+The server answers /robots.txt itself (404 unless `robots` gives a text, a status or a handler
+of its own) and records every request it sees in order of arrival. A request counts as in flight
+from its arrival until the server starts to answer it: a second arrival within that window can
+only come from a client that sent two requests at once, so `max_in_flight` shows whether a
+client is polite.
 """
 
 from __future__ import annotations
@@ -69,9 +70,13 @@ class TestServer:
     __test__ = False  # not a test class, whatever its name
 
     def __init__(
-        self, handle: Handle, host: str = "127.0.0.1", robots: str | int | None = None
+        self,
+        handle: Handle,
+        host: str = "127.0.0.1",
+        robots: str | int | Handle | None = None,
     ) -> None:
-        """`robots`: the robots.txt to serve, or the status to answer it with (None: 404)."""
+        """`robots`: the robots.txt to serve, the status to answer it with (None: 404), or a
+        handler that answers it."""
         self.host = host
         self.seen: list[Seen] = []
         self.max_in_flight = 0
@@ -91,7 +96,9 @@ class TestServer:
                 self.current = server._arrive(Seen(self.path, headers, time.monotonic()))
                 try:
                     if self.path == "/robots.txt":
-                        if robots is None or isinstance(robots, int):
+                        if callable(robots):
+                            robots(self)
+                        elif robots is None or isinstance(robots, int):
                             reply(self, robots or 404, b"no robots.txt")
                         else:
                             reply(self, 200, robots.encode(), {"Content-Type": "text/plain"})
