@@ -4,6 +4,13 @@ Politeness and robustness come first: one request at a time per host with a paus
 robots.txt honoured, conditional requests so an unchanged page costs a 304, bounded retries,
 and every body read under a size cap that also holds for compressed bodies. Whatever goes wrong
 becomes a FetchError with a one-line message naming the source.
+
+Each request has one deadline, `FetchPolicy.timeout` seconds from its start, for everything it
+does on the network: connecting, sending, reading the headers and the body. httpx's own timeouts
+bound each read alone, so a server that drips a byte at a time would restart them for ever; here
+every network operation of a request is cut to the time its deadline leaves (see _Deadline). The
+waits are also made of short steps that watch for a cancellation, so that interrupting
+fetch_all stops its worker threads within a fraction of a second.
 """
 
 from __future__ import annotations
@@ -19,13 +26,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import httpcore
 import httpx
 
 from scraper import __version__
 from scraper.errors import FetchError
-from scraper.robots import RobotsCache
+from scraper.robots import RobotsCache, RobotsUnreachable
 from scraper.types import Snapshot, Source
 
 USER_AGENT = f"errcodes-scraper/{__version__} (+https://github.com/errcodes-scraper)"
@@ -36,8 +45,10 @@ _CONTENT = frozenset({200, 203})
 _CHUNK = 64 * 1024
 # Bodies of answers without content are read, up to this much, to keep the connection.
 _DRAIN_BYTES = 64 * 1024
-# Google reads at most 500 KiB of a robots.txt; anything larger is treated as unreadable.
+# RFC 9309 asks crawlers to parse at least 500 KiB of a robots.txt; what follows is ignored.
 _ROBOTS_MAX_BYTES = 512 * 1024
+# The longest single wait on the network: a cancelled request notices within this time.
+_STEP = 0.1
 # Only encodings that can be inflated in bounded steps are offered (see _Inflater).
 _ACCEPT_ENCODING = "gzip, deflate"
 
@@ -51,7 +62,7 @@ class FetchPolicy:
     """How politely and how persistently to fetch; every delay is configurable for tests."""
 
     timeout: float = 20.0
-    """Seconds for each network operation, and for the whole body of one response."""
+    """Seconds for one request as a whole: connecting, sending, the headers and the body."""
     retries: int = 3
     """Further attempts after a connection or read error, a timeout, a 5xx or a 429."""
     backoff: float = 0.5
@@ -71,6 +82,8 @@ class FetchPolicy:
     now: Callable[[], datetime] = field(default=_utc_now, repr=False, compare=False)
     """The clock, aware UTC; stamps `retrieved` and dates a Retry-After."""
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+    """How to pause between retries and requests; the default pause ends early when fetch_all
+    is interrupted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +109,148 @@ class _Reply:
     headers: httpx.Headers
     url: str
     body: bytes
+
+
+class _Cancelled(Exception):
+    """The run was interrupted: a request in flight gives up."""
+
+
+class _Deadline:
+    """When the request running in this thread must be over, and what cancels it."""
+
+    def __init__(self, seconds: float, cancelled: threading.Event) -> None:
+        self.end = time.monotonic() + seconds
+        self.cancelled = cancelled
+
+    def left(self, timeout: float | None, expired: type[Exception]) -> float:
+        """Seconds an operation whose own timeout is `timeout` may still wait; raises
+        `expired` once the deadline has passed and _Cancelled once the run is cancelled."""
+        if self.cancelled.is_set():
+            raise _Cancelled()
+        left = self.end - time.monotonic()
+        if timeout is not None:
+            left = min(left, timeout)
+        if left <= 0:
+            raise expired("deadline of the request passed")
+        return left
+
+
+_current = threading.local()
+
+
+@contextmanager
+def _deadline(seconds: float, cancelled: threading.Event) -> Iterator[_Deadline]:
+    """Puts every network operation of this thread under one deadline for the block."""
+    deadline = _Deadline(seconds, cancelled)
+    _current.deadline = deadline
+    try:
+        yield deadline
+    finally:
+        _current.deadline = None
+
+
+def _deadline_now() -> _Deadline | None:
+    deadline: _Deadline | None = getattr(_current, "deadline", None)
+    return deadline
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose reads and writes stop at the deadline of the request using it.
+
+    Reads wait in steps of at most _STEP seconds, so that a cancellation is noticed at once.
+    Outside a deadline (a client used for something else) it behaves as the stream it wraps.
+    """
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        deadline = _deadline_now()
+        if deadline is None:
+            return self._stream.read(max_bytes, timeout)
+        ends = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = deadline.left(
+                None if ends is None else ends - time.monotonic(), httpcore.ReadTimeout
+            )
+            try:
+                return self._stream.read(max_bytes, min(left, _STEP))
+            except httpcore.ReadTimeout:
+                if left <= _STEP:
+                    raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        deadline = _deadline_now()
+        if deadline is not None:
+            timeout = deadline.left(timeout, httpcore.WriteTimeout)
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        deadline = _deadline_now()
+        if deadline is not None:
+            timeout = deadline.left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """Opens connections as `backend` does, under the deadline of the request, as
+    _DeadlineStreams."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        deadline = _deadline_now()
+        if deadline is not None:
+            timeout = deadline.left(timeout, httpcore.ConnectTimeout)
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        deadline = _deadline_now()
+        if deadline is not None:
+            timeout = deadline.left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _install_deadlines(client: httpx.Client) -> None:
+    """Route the connections of every transport of `client` through _DeadlineBackend.
+
+    httpx offers no way to choose the network backend of the connection pool it builds, so
+    the pool's is wrapped in place; a transport without one (a test double, a custom
+    transport) is left as it is, under httpx's timeouts alone.
+    """
+    transports = [client._transport, *client._mounts.values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(
+            backend, _DeadlineBackend
+        ):
+            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
 
 
 class _HostGate:
@@ -171,7 +326,11 @@ def _drain(response: httpx.Response) -> None:
                 return
 
 
-def _read_body(response: httpx.Response, limit: int, deadline: float) -> bytes:
+def _read_body(
+    response: httpx.Response, limit: int, deadline: float, *, truncate: bool = False
+) -> bytes:
+    """The decoded body, at most `limit` bytes of it: a longer one fails, or with `truncate`
+    is cut at `limit` and the rest left unread."""
     encoding = response.headers.get("content-encoding", "").strip().lower()
     inflater = None
     if encoding in ("gzip", "x-gzip", "deflate"):
@@ -181,7 +340,7 @@ def _read_body(response: httpx.Response, limit: int, deadline: float) -> bytes:
     else:
         # Content-Length counts the bytes as sent, so it only says something when uncompressed.
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isdigit() and int(declared) > limit and not truncate:
             raise _Failure(f"response larger than {limit} bytes", retryable=False)
     chunks: list[bytes] = []
     size = 0
@@ -193,6 +352,9 @@ def _read_body(response: httpx.Response, limit: int, deadline: float) -> bytes:
             for piece in inflater.feed(raw) if inflater else (raw,):
                 size += len(piece)
                 if size > limit:
+                    if truncate:
+                        chunks.append(piece[: len(piece) - (size - limit)])
+                        return b"".join(chunks)
                     raise _Failure(f"response larger than {limit} bytes", retryable=False)
                 chunks.append(piece)
         if inflater:
@@ -235,15 +397,34 @@ class _Session:
     """What the fetches of one run share: the client, the host gate, the robots.txt cache."""
 
     def __init__(self, client: httpx.Client, policy: FetchPolicy) -> None:
+        _install_deadlines(client)
         self.client = client
         self.policy = policy
-        self.gate = _HostGate(policy.host_delay, policy.sleep)
+        self.cancelled = threading.Event()
+        """Set to make every request and pause of the session give up (raise _Cancelled)."""
+        self.gate = _HostGate(policy.host_delay, self.pause)
         self.robots = RobotsCache(self._load_robots)
 
+    def pause(self, seconds: float) -> None:
+        """Wait between requests or attempts; the default wait ends early on cancellation."""
+        if self.policy.sleep is time.sleep:
+            self.cancelled.wait(seconds)
+        else:
+            self.policy.sleep(seconds)
+        if self.cancelled.is_set():
+            raise _Cancelled()
+
     def attempt(
-        self, url: str, headers: Mapping[str, str], *, limit: int, follow: bool = False
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        *,
+        limit: int,
+        follow: bool = False,
+        truncate: bool = False,
     ) -> _Reply:
-        """One request; raises _Failure, retryable for the statuses worth another try."""
+        """One request, redirects it follows included, within policy.timeout seconds; raises
+        _Failure, retryable for the statuses worth another try."""
         policy = self.policy
         headers = {
             "User-Agent": policy.user_agent,
@@ -253,6 +434,7 @@ class _Session:
         try:
             with (
                 self.gate.turn(url),
+                _deadline(policy.timeout, self.cancelled) as deadline,
                 self.client.stream(
                     "GET", url, headers=headers, timeout=policy.timeout, follow_redirects=follow
                 ) as response,
@@ -263,36 +445,49 @@ class _Session:
                     raise _Failure(f"HTTP {status}", retryable=True, wait=wait)
                 body = b""
                 if status in _CONTENT:
-                    body = _read_body(response, limit, time.monotonic() + policy.timeout)
+                    body = _read_body(response, limit, deadline.end, truncate=truncate)
                 else:
                     _drain(response)
                 return _Reply(status, response.headers, str(response.url), body)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, ValueError) as exc:
             raise _describe(exc) from exc
 
-    def request(self, source_id: str, url: str, headers: Mapping[str, str]) -> _Reply:
-        """A request tried up to 1 + policy.retries times; FetchError when all attempts fail."""
+    def retrying(self, url: str, headers: Mapping[str, str], **options: Any) -> _Reply:
+        """A request tried up to 1 + policy.retries times; the last _Failure when all fail,
+        its reason saying how many attempts there were."""
         policy = self.policy
         attempt = 1
         while True:
             try:
-                return self.attempt(url, headers, limit=policy.max_bytes)
+                return self.attempt(url, headers, **options)
             except _Failure as failure:
                 if not failure.retryable or attempt > policy.retries:
-                    after = f" after {attempt} attempts" if attempt > 1 else ""
-                    raise FetchError(f"{source_id}: {failure.reason}{after}") from failure
+                    if attempt > 1:
+                        failure.reason += f" after {attempt} attempts"
+                    raise
                 wait = failure.wait
                 if wait is None:
                     wait = min(policy.backoff * 2 ** (attempt - 1), policy.max_backoff)
-                policy.sleep(wait)
+                self.pause(wait)
                 attempt += 1
 
-    def _load_robots(self, location: str) -> bytes | None:
-        # A robots.txt that is missing or cannot be read allows everything.
+    def request(self, source_id: str, url: str, headers: Mapping[str, str]) -> _Reply:
+        """A page request with retries; FetchError when all attempts fail."""
         try:
-            reply = self.attempt(location, {}, limit=_ROBOTS_MAX_BYTES, follow=True)
-        except _Failure:
-            return None
+            return self.retrying(url, headers, limit=self.policy.max_bytes)
+        except _Failure as failure:
+            raise FetchError(f"{source_id}: {failure.reason}") from failure
+
+    def _load_robots(self, location: str) -> bytes | None:
+        """The robots.txt at `location`, its first _ROBOTS_MAX_BYTES bytes; None when there is
+        none, RobotsUnreachable when the server fails or cannot be reached (RFC 9309 2.3.1)."""
+        try:
+            reply = self.retrying(location, {}, limit=_ROBOTS_MAX_BYTES, follow=True, truncate=True)
+        except _Failure as failure:
+            if isinstance(failure.__cause__, httpx.TooManyRedirects):
+                return None  # RFC 9309 2.3.1.2: may be taken as unavailable, as a 4xx is
+            raise RobotsUnreachable(failure.reason) from failure
+        # A 4xx, or any other answer without content, means there are no rules.
         return reply.body if reply.status in _CONTENT else None
 
 
@@ -370,8 +565,8 @@ def _fetch(session: _Session, source: Source, previous: Snapshot | None) -> Fetc
     for hop in range(policy.max_redirects + 1):
         _check_scheme(source.id, url, redirected=hop > 0)
         robots = policy.respect_robots and source.respect_robots
-        if robots and not session.robots.allowed(url, policy.user_agent):
-            raise FetchError(f"{source.id}: disallowed by robots.txt ({url})")
+        if robots and (refusal := session.robots.refusal(url, policy.user_agent)):
+            raise FetchError(f"{source.id}: {refusal}")
         reply = session.request(source.id, url, conditional)
         location = reply.headers.get("location")
         if reply.status in _REDIRECTS and location:
@@ -395,6 +590,8 @@ def _fetch_guarded(
         return _fetch(session, source, previous)
     except FetchError as exc:
         return exc
+    except _Cancelled:
+        return FetchError(f"{source.id}: interrupted")
     except Exception as exc:
         # A bug met by one source must not cost the others their fetch.
         detail = " ".join(str(exc).split())
@@ -454,7 +651,10 @@ def fetch_all(
                 for future in [pool.submit(fetch_group, group) for group in groups.values()]:
                     future.result()
             except BaseException:
+                # Workers give up their requests and pauses within _STEP, so the pool's exit
+                # does not wait for the network.
                 stop.set()
+                session.cancelled.set()
                 raise
     return {source.id: results[source.id] for source in sources}
 

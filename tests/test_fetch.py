@@ -270,12 +270,18 @@ def test_connection_reset_is_retried_then_fails_cleanly(policy: FetchPolicy) -> 
     assert server.count("/page") == 3
 
 
-def test_refused_connection_fails_cleanly(policy: FetchPolicy, sleeps: list[float]) -> None:
+def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    message = failure(Source(id="src", url=f"http://127.0.0.1:{port}/"), policy)
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_refused_connection_fails_cleanly(policy: FetchPolicy, sleeps: list[float]) -> None:
+    source = Source(id="src", url=f"http://127.0.0.1:{closed_port()}/")
+    message = failure(source, dataclasses.replace(policy, respect_robots=False))
     assert message.startswith("src: cannot connect (")
+    assert message.endswith(" after 3 attempts")
     assert len(sleeps) == 2
 
 
@@ -472,12 +478,93 @@ def test_robots_can_be_ignored_per_source_and_per_policy(policy: FetchPolicy) ->
     assert server.paths() == ["/private", "/private"]
 
 
-@pytest.mark.parametrize("robots", [404, 500])
-def test_missing_or_failing_robots_allows_everything(policy: FetchPolicy, robots: int) -> None:
+@pytest.mark.parametrize("robots", [400, 401, 403, 404, 410, 451])
+def test_robots_txt_answered_with_4xx_allows_everything(policy: FetchPolicy, robots: int) -> None:
     with TestServer(handle_in_turn((200, {}, PAGE)), robots=robots) as server:
         result = fetch_source(page_source(server, "/private"), None, policy)
     assert result.snapshot.body == PAGE
     assert server.paths() == ["/robots.txt", "/private"]
+
+
+@pytest.mark.parametrize("robots", [500, 503])
+def test_robots_txt_answered_with_5xx_disallows_everything(
+    policy: FetchPolicy, sleeps: list[float], robots: int
+) -> None:
+    with TestServer(handle_in_turn((200, {}, PAGE)), robots=robots) as server:
+        message = failure(page_source(server, "/open"), policy)
+    location = server.url("/robots.txt")
+    assert message == (
+        f"src: not fetched: robots.txt unreachable ({location}: HTTP {robots} after 3 attempts)"
+    )
+    # Retried as a page would be, then the host is left alone.
+    assert server.paths() == ["/robots.txt"] * 3
+    assert len(sleeps) == 2
+
+
+def test_robots_txt_5xx_is_read_once_per_host_and_fails_each_source(policy: FetchPolicy) -> None:
+    with TestServer(handle_in_turn((200, {}, PAGE)), robots=503) as server:
+        sources = [page_source(server, "/a", "a"), page_source(server, "/b", "b")]
+        results = fetch_all(sources, {}, dataclasses.replace(policy, retries=0))
+    location = server.url("/robots.txt")
+    for id in ("a", "b"):
+        reason = f"not fetched: robots.txt unreachable ({location}: HTTP 503)"
+        assert str(results[id]) == f"{id}: {reason}"
+    assert server.paths() == ["/robots.txt"]
+
+
+def test_unreachable_robots_txt_disallows_everything(policy: FetchPolicy) -> None:
+    def reset(request: BaseHTTPRequestHandler) -> None:
+        request.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        request.close_connection = True
+
+    with TestServer(handle_in_turn((200, {}, PAGE)), robots=reset) as server:
+        message = failure(page_source(server), dataclasses.replace(policy, retries=0))
+    assert message.startswith(
+        f"src: not fetched: robots.txt unreachable ({server.url('/robots.txt')}: connection lost ("
+    )
+    assert server.paths() == ["/robots.txt"]
+
+
+def test_refused_connection_to_robots_txt_disallows(policy: FetchPolicy) -> None:
+    location = f"http://127.0.0.1:{closed_port()}/robots.txt"
+    message = failure(Source(id="src", url=location.replace("robots.txt", "page")), policy)
+    assert message.startswith(f"src: not fetched: robots.txt unreachable ({location}: ")
+    assert "cannot connect (" in message
+
+
+def padding(size: int) -> str:
+    """Comment lines of `size` bytes in all."""
+    line = "# " + "x" * 97 + "\n"
+    return line * (size // len(line)) + "#" * (size % len(line) - 1) + "\n"
+
+
+def test_robots_txt_is_read_up_to_500_kib_and_the_rest_ignored(policy: FetchPolicy) -> None:
+    robots = (
+        "User-agent: *\n"
+        + padding(490 * 1024)
+        + "Disallow: /private\n"
+        + padding(200 * 1024)
+        + "Disallow: /beyond\n"
+    )
+    assert len(robots.encode()) > 690 * 1024
+    with TestServer(handle_in_turn((200, {}, PAGE)), robots=robots) as server:
+        sources = [page_source(server, "/private", "hidden"), page_source(server, "/beyond", "far")]
+        results = fetch_all(sources, {}, policy)
+    assert str(results["hidden"]) == f"hidden: disallowed by robots.txt ({server.url('/private')})"
+    assert isinstance(results["far"], FetchResult)
+    assert server.paths() == ["/robots.txt", "/beyond"]
+
+
+def test_robots_txt_bound_counts_decoded_bytes(policy: FetchPolicy) -> None:
+    robots = "User-agent: *\n" + padding(490 * 1024) + "Disallow: /private\n" + padding(10**6)
+    body = gzip.compress(robots.encode())
+
+    def handle_robots(request: BaseHTTPRequestHandler) -> None:
+        reply(request, 200, body, {"Content-Encoding": "gzip"})
+
+    with TestServer(handle_in_turn((200, {}, PAGE)), robots=handle_robots) as server:
+        message = failure(page_source(server, "/private"), policy)
+    assert message == f"src: disallowed by robots.txt ({server.url('/private')})"
 
 
 def test_user_agent_names_the_project_and_version(policy: FetchPolicy) -> None:
