@@ -205,7 +205,13 @@ class _DeadlineStream(httpcore.NetworkStream):
 
 class _DeadlineBackend(httpcore.NetworkBackend):
     """Opens connections as `backend` does, under the deadline of the request, as
-    _DeadlineStreams."""
+    _DeadlineStreams.
+
+    Resolving a name and connecting cannot be cut into steps, so under a deadline they run in
+    a thread of their own that the request waits for step by step: a cancellation or the
+    deadline ends the wait (a name lookup is bounded by no timeout of its own), and the
+    connection, should it still come, is closed.
+    """
 
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
         self._backend = backend
@@ -219,10 +225,48 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
         deadline = _deadline_now()
-        if deadline is not None:
-            timeout = deadline.left(timeout, httpcore.ConnectTimeout)
-        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _DeadlineStream(stream)
+        if deadline is None:
+            return _DeadlineStream(
+                self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+            )
+        timeout = deadline.left(timeout, httpcore.ConnectTimeout)
+        ends = time.monotonic() + timeout
+        outcome: list[httpcore.NetworkStream | BaseException] = []
+        lock = threading.Lock()
+        done = threading.Event()
+
+        def connect() -> None:
+            try:
+                stream = self._backend.connect_tcp(
+                    host, port, timeout, local_address, socket_options
+                )
+            except BaseException as exc:
+                result: httpcore.NetworkStream | BaseException = exc
+            else:
+                result = stream
+            with lock:
+                if done.is_set():  # abandoned by the request
+                    if not isinstance(result, BaseException):
+                        result.close()
+                    return
+                outcome.append(result)
+                done.set()
+
+        threading.Thread(target=connect, name="fetch-connect", daemon=True).start()
+        try:
+            while not done.wait(_STEP):
+                deadline.left(ends - time.monotonic(), httpcore.ConnectTimeout)
+        except BaseException:  # the deadline, a cancellation or an interrupt: give up
+            with lock:
+                done.set()
+                for late in outcome:
+                    if not isinstance(late, BaseException):
+                        late.close()
+            raise
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return _DeadlineStream(result)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Any = None

@@ -197,6 +197,43 @@ def mute_server() -> Iterator[str]:
         listener.close()
 
 
+@pytest.fixture
+def deaf_server() -> Iterator[str]:
+    """A server whose queue of connections is full, so that connecting to it hangs: the SYN is
+    dropped as a host that drops packets would drop it. Yields its base URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    held: list[socket.socket] = []
+    try:
+        while True:
+            probe = socket.socket()
+            probe.settimeout(0.3)
+            try:
+                probe.connect(listener.getsockname())
+            except TimeoutError:
+                probe.close()
+                break
+            held.append(probe)
+            assert len(held) < 64, "the connection queue never filled"
+        yield url
+    finally:
+        for probe in held:
+            probe.close()
+        listener.close()
+
+
+def test_connecting_to_a_host_that_drops_packets_ends_at_the_deadline(
+    deaf_server: str, policy: FetchPolicy
+) -> None:
+    source = Source(id="src", url=f"{deaf_server}/page")
+    ignoring = dataclasses.replace(policy, respect_robots=False)
+    message, took = timed_failure(fetch_source, source, None, ignoring)
+    assert message == "src: timed out"
+    assert took < policy.timeout + 1.0
+
+
 def interrupt_after(args: list[str], wait: float = 1.0) -> tuple[int, float, str]:
     """Run the CLI, press Ctrl-C after `wait` seconds: its exit status, how long it took to
     exit after the signal, and its stderr."""
@@ -244,3 +281,18 @@ def test_ctrl_c_stops_a_refresh_whose_server_never_answers(
     assert code == 130, f"still running {took:.1f} s after Ctrl-C"
     assert took < 3.0
     assert err.strip().splitlines()[-1] == "scraper: interrupted"
+
+
+def test_ctrl_c_stops_a_refresh_still_connecting(deaf_server: str, tmp_path: Path) -> None:
+    manifest = write_manifest(tmp_path, f"{deaf_server}/page")
+    code, took, err = interrupt_after(["refresh", "--manifest", str(manifest)])
+    assert code == 130, f"still running {took:.1f} s after Ctrl-C"
+    assert took < 3.0
+    assert err.strip().splitlines()[-1] == "scraper: interrupted"
+
+
+def test_ctrl_c_stops_parse_of_a_url_still_connecting(deaf_server: str) -> None:
+    code, took, err = interrupt_after(["parse", f"{deaf_server}/errors.md"])
+    assert code == 130, f"still running {took:.1f} s after Ctrl-C"
+    assert took < 3.0
+    assert err.strip() == "scraper: interrupted"
