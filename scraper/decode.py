@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -111,21 +112,49 @@ def declared_charset(data: bytes) -> str:
     return match.group(1).decode("ascii") if match else ""
 
 
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A page's text, the codec that gave it, and what decided that codec."""
+
+    text: str
+    codec: str
+    declared: str = ""
+    """The charset label that decided the codec, when a declaration did ("" otherwise)."""
+    declared_by: str = ""
+    """Who declared it: "server" (the HTTP charset) or "page" (<meta>, XML declaration)."""
+    refused: tuple[str, str] = ("", "")
+    """(label, who) of a charset declared by "server" or "page" that the bytes are not text
+    in, when the page was read in another codec instead."""
+    alternatives: tuple[str, ...] = ()
+    """Other codecs worth a try should this text hold no table: strict UTF-8 and the page's own
+    charset, when the bytes decode in them and the codec was only declared (a BOM, UTF-8 or
+    detection leave none). Nothing is decoded to find them."""
+
+
 def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[str, str]:
     """Decode a page. Returns (text, codec name). Raises DecodeError for data that is not text."""
+    decoded = decode_page(data, http_charset, name)
+    return decoded.text, decoded.codec
+
+
+def decode_page(data: bytes, http_charset: str = "", name: str = "") -> Decoded:
+    """Decode a page as decode_bytes does, saying what decided the codec and which others
+    the bytes are worth trying in, should the declared one prove wrong."""
     where = f"{name}: " if name else ""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = _try(data[len(bom) :], codec)
             if text is not None:
-                return _checked(text, codec, where)
+                return Decoded(*_checked(text, codec, where))
     if not data:
-        return "", "utf-8"
+        return Decoded("", "utf-8")
     utf16 = _utf16_without_bom(data)
     if utf16 is not None and not _looks_binary(utf16):
-        return _checked(utf16, "utf-16", where)
+        return Decoded(*_checked(utf16, "utf-16", where))
     is_utf8 = _try(data, "utf-8")
-    for label in (http_charset, declared_charset(data)):
+    page_label = declared_charset(data)
+    refused = ("", "")
+    for label, by in ((http_charset, "server"), (page_label, "page")):
         named = _codec_name(label) if label else None
         if named is None:
             continue
@@ -133,22 +162,58 @@ def decode_bytes(data: bytes, http_charset: str = "", name: str = "") -> tuple[s
         if codec in _SINGLE_BYTE and is_utf8 is not None and not data.isascii():
             # A page that decodes as UTF-8 with multi-byte characters is UTF-8, whatever a
             # default "ISO-8859-1" label says.
-            return _checked(is_utf8, "utf-8", where, b"\x00" in data)
+            return Decoded(*_checked(is_utf8, "utf-8", where, b"\x00" in data))
         if codec == "utf-8" and is_utf8 is not None:
-            return _checked(is_utf8, "utf-8", where, b"\x00" in data)
+            return Decoded(*_checked(is_utf8, "utf-8", where, b"\x00" in data))
         text = _try(data, codec)
-        if text is not None:
-            return _checked(text, codec, where)
+        if text is not None and not _looks_binary(text):
+            # (Text that looks binary in a declared codec is tried in the others: the
+            # declaration may be what is wrong.)
+            text, codec = _checked(text, codec, where)
+            others = _alternatives(
+                data, codec, is_utf8 is not None, page_label if by == "server" else ""
+            )
+            return Decoded(text, codec, label, by, refused, others)
+        refused = refused if refused[0] else (label, by)
     if is_utf8 is not None:
-        return _checked(is_utf8, "utf-8", where, b"\x00" in data)
+        text, codec = _checked(is_utf8, "utf-8", where, b"\x00" in data)
+        return Decoded(text, codec, refused=refused)
     import charset_normalizer  # only pages in no declared or UTF-8 encoding need detection
 
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is not None:
         text = _try(data, best.encoding)
         if text is not None:
-            return _checked(text, best.encoding, where)
+            text, codec = _checked(text, best.encoding, where)
+            return Decoded(text, codec, refused=refused)
     raise DecodeError(f"{where}not text in any known encoding")
+
+
+def _alternatives(data: bytes, codec: str, is_utf8: bool, page_label: str) -> tuple[str, ...]:
+    """The codecs besides `codec` (a declared one) that may read the page differently: strict
+    UTF-8 when the bytes are UTF-8, then the page's own charset when it names another codec."""
+    if codec == "utf-8":
+        return ()
+    ascii_only = data.isascii()
+    found: list[str] = []
+    if is_utf8 and not (ascii_only and _ascii_compatible(codec)):
+        found.append("utf-8")
+    page_codec = _codec_name(page_label) if page_label else None
+    if (
+        page_codec is not None
+        and page_codec != codec
+        and page_codec not in found
+        and not (ascii_only and _ascii_compatible(codec) and _ascii_compatible(page_codec))
+    ):
+        found.append(page_codec)
+    return tuple(found)
+
+
+@cache
+def _ascii_compatible(codec: str) -> bool:
+    """Whether the codec reads printable ASCII bytes as ASCII (UTF-16 and EBCDIC do not)."""
+    sample = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+    return _try(sample, codec) == sample.decode("ascii")
 
 
 def utf8_body(body: bytes, text: str, codec: str) -> bytes | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from scraper.decode import decode_bytes, utf8_body
-from scraper.errors import ExtractError
+from scraper.decode import Decoded, decode_page, utf8_body
+from scraper.errors import ExtractError, ScraperError
 from scraper.extract import iter_tables, sniff_format
 from scraper.extract.sniff import declared_lang
 from scraper.lang import detect_lang
@@ -69,13 +69,15 @@ class PageRecords:
         fmt: str = "",
         name: str = "",
         limits: Limits = DEFAULT_LIMITS,
+        retry_decodings: bool = True,
     ) -> None:
         self.where = where = name or page.source
         if len(body) > limits.max_page_bytes:
             raise ExtractError(
                 f"{where}: page is {len(body)} bytes, over the {limits.max_page_bytes}-byte limit"
             )
-        text, self.encoding = decode_bytes(body, http_charset=http_charset, name=where)
+        decoded = decode_page(body, http_charset=http_charset, name=where)
+        text, self.encoding = decoded.text, decoded.codec
         self.format = fmt or sniff_format(text, filename)
         lang = page.lang or normalize_lang(declared_lang(text) if self.format != "markdown" else "")
         self.lang = lang or detect_lang(text)
@@ -86,10 +88,21 @@ class PageRecords:
         self._content: str | bytes = text
         if self.format == "html":
             self._content = utf8_body(body, text, self.encoding) or text
+        # Only a page read in a merely declared charset that the bytes are also text in
+        # otherwise keeps its body, to be read again should the declared charset give no table.
+        self._retry: _Retry | None = None
+        if retry_decodings and decoded.alternatives:
+            self._retry = _Retry(body, page, decoded, filename, fmt)
         self.tables = 0
         """Tables found on the page, error tables or not."""
         self.notes: list[str] = []
         """What was clamped or cut while reading the page."""
+        label, who = decoded.refused
+        if label:
+            self.notes.append(
+                f"charset {label!r} declared by the {who} is wrong: the page is not text in "
+                f"it; read as {self.encoding}"
+            )
         self.error_tables = 0
         self.skipped_rows = 0
         self.explanations: list[TableExplanation] = []
@@ -97,6 +110,12 @@ class PageRecords:
 
     def __iter__(self) -> Iterator[Record]:
         content, self._content = self._content, ""  # read once; the page is freed as it goes
+        retry, self._retry = self._retry, None
+        yield from self._records(content)
+        if retry is not None and not self.tables:
+            yield from self._read_again(retry)
+
+    def _records(self, content: str | bytes) -> Iterator[Record]:
         stream = RecordStream(self.page)
         try:
             yield from stream.records(self._kept(iter_tables(content, self.format, self.limits)))
@@ -107,11 +126,74 @@ class PageRecords:
             self.explanations = stream.explanations
             self.notes.extend(unmatched_overrides(self.page.overrides, stream.matched_overrides))
 
+    def _read_again(self, retry: _Retry) -> Iterator[Record]:
+        """The page read in each other codec it is text in, until one gives a table: a server
+        or page declaring a wrong charset (UTF-16, EBCDIC on a UTF-8 page) gives none."""
+        for codec in retry.decoded.alternatives:
+            try:
+                trial = PageRecords(
+                    retry.body,
+                    retry.page,
+                    http_charset=codec,
+                    filename=retry.filename,
+                    fmt=retry.fmt,
+                    name=self.where,
+                    limits=self.limits,
+                    retry_decodings=False,
+                )
+            except ScraperError:
+                continue
+            if trial.encoding != codec:
+                continue
+            try:
+                yield from trial
+            except ExtractError:
+                if not trial.tables:
+                    continue  # nothing was read this way either: no record was made
+                self._adopt(trial, retry)
+                raise
+            if trial.tables:
+                self._adopt(trial, retry)
+                return
+
+    def _adopt(self, trial: PageRecords, retry: _Retry) -> None:
+        """Take what reading the page as `trial` found, with a note that the charset lied."""
+        declared = retry.decoded
+        self.encoding, self.format, self.lang, self.page = (
+            trial.encoding,
+            trial.format,
+            trial.lang,
+            trial.page,
+        )
+        self.tables, self.error_tables, self.skipped_rows = (
+            trial.tables,
+            trial.error_tables,
+            trial.skipped_rows,
+        )
+        self.explanations = trial.explanations
+        self.notes = [
+            f"charset {declared.declared!r} declared by the {declared.declared_by} is wrong: "
+            f"the page has no table "
+            f"in it, {trial.tables} in {trial.encoding}; read as {trial.encoding}",
+            *trial.notes,
+        ]
+
     def _kept(self, tables: Iterable[RawTable]) -> Iterator[RawTable]:
         for table in tables:
             self.tables += 1
             self.notes.extend(table.notes)
             yield table
+
+
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    """What reading a page again in another codec needs."""
+
+    body: bytes
+    page: PageInfo
+    decoded: Decoded
+    filename: str
+    fmt: str
 
 
 def parse_page(
