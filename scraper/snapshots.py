@@ -63,7 +63,7 @@ def load_snapshot(
         name = meta["file"]
         if Path(name).name != name or not name.startswith(source_id + "."):
             raise DatasetError(f"{path}: file {name!r} is not this source's body")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise DatasetError(f"{path}: unreadable snapshot ({exc.__class__.__name__})") from None
     body = _load_body(raw_dir / name, max_bytes)
     digest = sha256_hex(body)

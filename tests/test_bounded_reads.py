@@ -244,3 +244,20 @@ def test_refresh_refuses_a_manifest_linked_to_a_device(tmp_path: Path) -> None:
     manifest.symlink_to("/dev/zero")
     proc = run_bounded("refresh", "--offline", "--manifest", str(manifest))
     _one_line_naming(proc, str(manifest), "character device")
+
+
+def test_refresh_marks_a_source_with_deeply_nested_metadata_stale(tmp_path: Path) -> None:
+    raw = _project(tmp_path)
+    meta = raw / f"{BAD_ID}.meta.json"
+    meta.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    proc = run_bounded("refresh", "--offline", "--manifest", str(tmp_path / "sources.toml"))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err and "internal error" not in err
+    problems = [line for line in err.splitlines() if line.startswith("scraper: ")]
+    assert len(problems) == 1, err
+    assert problems[0].startswith(
+        f"scraper: {BAD_ID}: {meta}: unreadable snapshot (RecursionError)"
+    )
+    rows = _sources_csv(tmp_path)
+    assert (rows[GOOD_ID]["status"], rows[BAD_ID]["status"]) == ("ok", "stale")
