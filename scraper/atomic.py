@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -102,9 +103,9 @@ def _lock_pid(fd: int) -> int | None:
 class ProjectLock:
     """One writer per project: an advisory lock (flock) on `.refresh.lock` beside the manifest.
 
-    The holder's pid is written into the file for the message a second writer gets. The file
-    is never removed (removing it would let two writers lock two different files); the lock
-    itself ends with the process that holds it, however it ends.
+    The holder's pid is written into the file for the message a second writer gets, and
+    cleared on release. The file is never removed (removing it would let two writers lock two
+    different files); the lock itself ends with the process that holds it, however it ends.
     """
 
     def __init__(self, root: Path) -> None:
@@ -137,16 +138,19 @@ class ProjectLock:
             except OSError as exc:
                 os.close(fd)
                 raise ScraperError(f"{self.path}: cannot lock ({describe(exc)})") from None
-        try:
+        with contextlib.suppress(OSError):  # the pid only improves another writer's message
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        except OSError:
-            pass  # the pid only improves another writer's message
         self._fd = fd
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
+            # Emptied before it is released: a project left alone stays byte for byte the
+            # same from one run to the next (a killed holder leaves its pid behind, which the
+            # next holder overwrites).
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
             os.close(self._fd)  # releases the lock
             self._fd = None
 

@@ -2,7 +2,11 @@
 
 A source that fails keeps its previous snapshot and rows (marked stale), and never stops the
 others. A source whose row count would fall by more than half keeps its previous rows unless
-drops are accepted: a page redesign must not silently empty the dataset.
+drops are accepted: a page redesign must not silently empty the dataset. A source's snapshot
+in raw/ and its rows change together: a page held back leaves both as they were.
+
+One writer per project: a refresh holds the project's lock (.refresh.lock beside the manifest)
+from start to end, and only under it removes what killed runs left behind.
 """
 
 from __future__ import annotations

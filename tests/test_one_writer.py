@@ -132,9 +132,11 @@ def test_a_second_refresh_fails_at_once_naming_the_lock_and_its_holder(
     content, server = held
     manifest = make_project(tmp_path, server)
     assert refresh(manifest)[0] == 0
-    before = tree(tmp_path)
     content.pages["/jd"] = content.pages["/jd"].replace(b"ack failed", b"ack has failed")
     first = hold_a_refresh(content, server, manifest)
+    lock = tmp_path / ".refresh.lock"
+    assert lock.read_text() == f"{first.pid}\n"
+    before = tree(tmp_path)
 
     started = time.monotonic()
     second = run_cli(
@@ -144,7 +146,6 @@ def test_a_second_refresh_fails_at_once_naming_the_lock_and_its_holder(
     assert second.returncode == 1
     lines = second.stderr.decode().strip().splitlines()
     assert len(lines) == 1, lines
-    lock = tmp_path / ".refresh.lock"
     assert str(lock) in lines[0]
     assert f"process {first.pid} " in lines[0]
     assert "wait for it to finish" in lines[0]
@@ -154,6 +155,7 @@ def test_a_second_refresh_fails_at_once_naming_the_lock_and_its_holder(
     code, err = finish(first, content)
     assert code == 0, err
     assert [r for r in rows(tmp_path) if "ack has failed" in r.values()]
+    assert lock.read_bytes() == b"", "the lock file keeps the pid of a refresh that ended"
     # The lock ends with its holder: the next refresh runs.
     assert refresh(manifest)[0] == 0
 

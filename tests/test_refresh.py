@@ -81,12 +81,10 @@ def refresh(manifest: Path, *extra: str) -> tuple[int, str, str]:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file of the project but the manifest and the lock file (which holds the pid of
-    the last refresh): raw/, normalized/ and whatever else a refresh might leave."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name not in ("sources.toml", ".refresh.lock")
+        if p.is_file() and p.name != "sources.toml"
     }
 
 
