@@ -109,7 +109,7 @@ class ProjectLock:
     """
 
     def __init__(self, root: Path) -> None:
-        self.path = root / LOCK_NAME
+        self.path = (root / LOCK_NAME).absolute()  # named in full in messages
         self._fd: int | None = None
 
     def __enter__(self) -> ProjectLock:

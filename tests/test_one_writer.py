@@ -298,3 +298,18 @@ def test_a_dataset_folder_that_cannot_be_replaced_is_refused(
     finally:
         if kind == "read-only":
             normalized.chmod(0o755)
+
+
+def test_the_lock_message_names_the_lock_file_in_full(
+    tmp_path: Path, held: tuple[HeldSite, TestServer]
+) -> None:
+    content, server = held
+    manifest = make_project(tmp_path, server)
+    first = hold_a_refresh(content, server, manifest)
+    second = run_cli("refresh", "--offline", "--manifest", "sources.toml", cwd=tmp_path)
+    assert second.returncode == 1
+    assert second.stderr.decode().startswith(
+        f"scraper: {tmp_path / '.refresh.lock'}: another refresh of this project is running "
+        f"(process {first.pid} holds the lock)"
+    )
+    finish(first, content)
