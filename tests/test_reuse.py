@@ -48,7 +48,8 @@ def test_a_page_of_like_tables_reuses_the_first_reading() -> None:
     reader = PageReader()
     readings = [reader.read(t) for t in iter_tables(page, "markdown")]
     assert [r.mapping.fields for r in readings] == [{"code": 0, "description": 1}] * 5
-    assert not any("read as the table at" in " ".join(r.explanation.reasons[-1:])
-                   for r in readings[:1])
+    assert not any(
+        "read as the table at" in " ".join(r.explanation.reasons[-1:]) for r in readings[:1]
+    )
     assert all("read as the table at line 3" in r.explanation.reasons[-1] for r in readings[1:])
     assert [r.explanation.section for r in readings] == [f"Errors {n}" for n in range(1, 6)]
