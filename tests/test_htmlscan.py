@@ -173,3 +173,16 @@ def test_every_known_page_reads_the_same_from_its_utf8_bytes(path: Path) -> None
     text = path.read_text("utf-8", "replace")
     from_text = html_extract.extract_tables(text, piece_bytes=4096)
     assert html_extract.extract_tables(text.encode("utf-8"), piece_bytes=4096) == from_text
+
+
+def test_an_empty_comment_closed_at_once_hides_no_table() -> None:
+    # "<!-->" is a whole comment to a browser: the table after it is on line 1, and reading the
+    # page in pieces finds it where reading it whole does.
+    table = "<table><tr><th>Code</th><th>Message</th></tr><tr><td>E1</td><td>m1</td></tr></table>"
+    page = f"<!-->{table}<!-- </table> --><p>\n<!--->{table}"
+    whole = html_extract.extract_tables(page, piece_bytes=1 << 40)
+    pieced = html_extract.extract_tables(page, piece_bytes=1)
+    assert [t.locator for t in whole] == ["line 1 table 1", "line 2 table 2"]
+    assert [(t.locator, t.row_locators) for t in pieced] == [
+        (t.locator, t.row_locators) for t in whole
+    ]

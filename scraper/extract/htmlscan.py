@@ -172,8 +172,12 @@ def table_lines(lowered: bytes, first_line: int) -> list[int]:
     comments: list[tuple[int, int]] = []
     start = lowered.find(b"<!--")
     while start >= 0:
-        end = lowered.find(b"-->", start + 4)
-        end = len(lowered) if end < 0 else end + 3
+        if lowered.startswith((b">", b"->"), start + 4):
+            # "<!-->" and "<!--->" are empty comments, closed at once (as a browser reads them).
+            end = lowered.index(b">", start + 4) + 1
+        else:
+            end = lowered.find(b"-->", start + 4)
+            end = len(lowered) if end < 0 else end + 3
         comments.append((start, end))
         start = lowered.find(b"<!--", end)
     lines: list[int] = []
