@@ -14,15 +14,18 @@ SHARED = ROOT.parent / "shared"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-fuzz", action="store_true", help="run the long fuzz tests")
+    parser.addoption("--run-soak", action="store_true", help="run the soak test")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--run-fuzz"):
-        return
-    skip = pytest.mark.skip(reason="long fuzz run: use --run-fuzz")
-    for item in items:
-        if "fuzz" in item.keywords:
-            item.add_marker(skip)
+    opt_in = {"fuzz": "long fuzz run: use --run-fuzz", "soak": "soak run: use --run-soak"}
+    for marker, reason in opt_in.items():
+        if config.getoption(f"--run-{marker}"):
+            continue
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 def run_cli(
