@@ -13,17 +13,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from scraper.bounded import read_file
 from scraper.errors import ScraperError
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, met as Ctrl-C is: every write in progress is undone on the way out."""
+
+
+def raise_terminated(signum: int, frame: object) -> None:
+    """A SIGTERM handler: raise Terminated where the main thread is."""
+    raise Terminated()
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the regular file at `path` holds exactly `data`. Reads at most len(data) bytes:
+    a larger file, a FIFO, a device or a missing file holds something else."""
+    try:
+        return read_file(path, len(data)) == data
+    except ScraperError:
+        return False
 
 
 def write_atomic(path: Path, text: str) -> bool:
     """Write text to path through a temporary file and a rename. False when already equal."""
     data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if holds(path, data):
+        return False
     write_bytes_atomic(path, data)
     return True
 
@@ -114,7 +130,9 @@ class ProjectLock:
 
     def __enter__(self) -> ProjectLock:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+            fd = os.open(
+                self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK, FILE_MODE
+            )
         except OSError as exc:
             raise ScraperError(
                 f"{self.path}: cannot open the lock file ({describe(exc)})"
@@ -161,7 +179,8 @@ def lock_holder(root: Path) -> int | None:
     Reads only: the lock file is neither created nor changed.
     """
     try:
-        fd = os.open(root / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
+        # O_NONBLOCK: a FIFO in the lock file's place must not keep a reader waiting.
+        fd = os.open(root / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:

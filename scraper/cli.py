@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,24 @@ EXIT_FAILED = 1
 """A page, a source or a check failed; what could be done was done."""
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+def _count(minimum: int) -> Any:
+    """An argparse type: an integer of at least `minimum`; anything else is a usage error
+    naming the option."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid integer: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, not {value}")
+        return value
+
+    return convert
 
 
 def _column_pair(text: str) -> tuple[str, str]:
@@ -129,28 +149,28 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parse.add_argument(
         "--max-bytes",
-        type=int,
+        type=_count(1),
         default=None,
         metavar="N",
         help="refuse pages larger than N bytes (default: 64 MiB)",
     )
     parse.add_argument(
         "--max-rows",
-        type=int,
+        type=_count(1),
         default=None,
         metavar="N",
         help="refuse tables with more than N rows (default: 200000)",
     )
     parse.add_argument(
         "--max-columns",
-        type=int,
+        type=_count(1),
         default=None,
         metavar="N",
         help="cut table rows at N columns (default: 1000)",
     )
     parse.add_argument(
         "--max-cells",
-        type=int,
+        type=_count(1),
         default=None,
         metavar="N",
         help="refuse tables with more than N cells, spans counted (default: 2000000)",
@@ -210,7 +230,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument(
         "--max-bytes",
-        type=int,
+        type=_count(1),
         default=None,
         metavar="N",
         help="response size cap in bytes (default: 20 MiB)",
@@ -265,6 +285,25 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from scraper.atomic import raise_terminated
+
+    # SIGTERM is met as Ctrl-C is, whatever the command is doing: what is being written is
+    # undone, one line says so, and the exit status is 128 + 15. (Only the main thread can
+    # handle signals; main called from another thread leaves them as they are.)
+    # The handler before is restored on return, for programs that call main themselves.
+    before = None
+    if threading.current_thread() is threading.main_thread():
+        before = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as exc:  # before or after the command's own handling
+        return _interrupted(exc)
+    finally:
+        if before is not None:
+            signal.signal(signal.SIGTERM, before)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _build_parser().parse_args(argv)
     from scraper import commands
 
@@ -284,9 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScraperError as exc:
         print(f"scraper: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("scraper: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug: still one line, never a traceback, unless debugging
@@ -294,3 +332,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"scraper: internal error: {exc.__class__.__name__}: {exc}"[:500], file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """One line for Ctrl-C (exit 130) or SIGTERM (exit 143); for a refresh, what the dataset
+    folder holds, and the summary on stdout when the new dataset was written."""
+    from scraper.atomic import Terminated
+
+    refresh = sys.modules.get("scraper.refresh")  # only a refresh raises RefreshInterrupted
+    if refresh is not None and isinstance(exc, refresh.RefreshInterrupted):
+        if exc.summary:
+            try:
+                sys.stdout.write(exc.summary)
+                sys.stdout.flush()
+            except (BrokenPipeError, KeyboardInterrupt):
+                pass
+        print(f"scraper: {exc}", file=sys.stderr)
+        return EXIT_TERMINATED if exc.terminated else EXIT_INTERRUPTED
+    terminated = isinstance(exc, Terminated)
+    print(f"scraper: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED

@@ -40,15 +40,12 @@ def _read_page(page: str, max_bytes: int) -> bytes:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
-    chosen = {
+    chosen = {  # each at least 1, as the argument parser checked
         "max_page_bytes": args.max_bytes,
         "max_rows": args.max_rows,
         "max_columns": args.max_columns,
         "max_cells": args.max_cells,
     }
-    for name, value in chosen.items():
-        if value is not None and value < 1:
-            raise ScraperError(f"--{name.removeprefix('max_').replace('_', '-')}: must be >= 1")
     return replace(DEFAULT_LIMITS, **{k: v for k, v in chosen.items() if v is not None})
 
 
@@ -204,6 +201,9 @@ def run_refresh(args: argparse.Namespace) -> int:
     )
     report = refresh(args.manifest, options)
     sys.stdout.write(report.summary)
+    if options.verbose:
+        for line in report.notes:
+            _note(f"scraper: {line}")
     for line in report.problems:
         _note(f"scraper: {line}")
     return 1 if report.problems else 0

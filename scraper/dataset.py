@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import ctypes
+import io
 import json
 import os
 import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +19,12 @@ from typing import Any
 from scraper.atomic import (
     DIR_MODE,
     describe,
+    holds,
     signals_deferred,
     temporary_files,
     write_bytes_atomic,
 )
+from scraper.bounded import read_file
 from scraper.errors import DatasetError
 from scraper.serialize import csv_text, record_from_flat, records_csv, records_json
 from scraper.types import RECORD_FIELDS, Record
@@ -42,6 +46,22 @@ SOURCE_FIELDS: tuple[str, ...] = (
 )
 
 DATASET_FILES = ("errors.csv", "errors.json", "sources.csv", "datapackage.json")
+
+MAX_DATASET_FILE_BYTES = 1 << 30
+"""A dataset file larger than this (1 GiB) is refused before it is read: a dataset is read
+whole into memory, and one of that size is no longer a documentation scrape."""
+
+
+def read_dataset_file(path: Path, limit: int = MAX_DATASET_FILE_BYTES) -> str:
+    """The text of a dataset file, read with its size bounded before it is read: a FIFO, a
+    device, a folder or a file over `limit` is a DatasetError naming the path, as is a file
+    that is not UTF-8."""
+    data = read_file(path, limit, error=DatasetError)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{path}: not UTF-8 (byte {exc.start})") from None
+
 
 # Dataset cells can be longer than the csv module's default 128 KiB field limit.
 csv.field_size_limit(sys.maxsize)
@@ -297,58 +317,72 @@ def _replace(folder: Path, texts: dict[str, str]) -> None:
             _remove_tree(staging)
 
 
-def write_dataset(folder: Path, records: list[Record], sources: list[SourceRow]) -> list[str]:
+def write_dataset(
+    folder: Path,
+    records: list[Record],
+    sources: list[SourceRow],
+    on_replaced: Callable[[], None] | None = None,
+) -> list[str]:
     """Replace the dataset as one set; returns the names of the files that changed.
 
     The files are written to a staging folder beside `folder`, which then takes its place in
     one atomic exchange, so readers see the previous set or the new one, never a mix. Nothing
     is written when no file would change. A staging folder this call made is removed however
     it ends; those of earlier, killed writers are left to recover_dataset.
+
+    `on_replaced` is called as soon as the new set is in place, before an interrupt that
+    arrived during the exchange acts: a caller learns which set an interrupt leaves.
     """
     texts = dataset_texts(records, sources)
-    changed = []
-    for name, text in texts.items():
-        try:
-            same = (folder / name).read_bytes() == text.encode("utf-8")
-        except OSError:
-            same = False
-        if not same:
-            changed.append(name)
+    changed = [name for name, text in texts.items() if not holds(folder / name, text.encode())]
     if not changed:
         return []
     check_replaceable(folder)
     with signals_deferred():  # the staging folder is removed before an interrupt acts
         _replace(folder, texts)
+        if on_replaced is not None:
+            on_replaced()
     return changed
+
+
+def _csv_reader(path: Path) -> csv.DictReader[str] | None:
+    """A reader of the CSV dataset file at `path`, None when there is none (read bounded)."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    try:
+        text = read_dataset_file(path)
+    except DatasetError:
+        if not path.exists():  # removed since, or a dangling link: no file, as before
+            return None
+        raise
+    return csv.DictReader(io.StringIO(text, newline=""))
 
 
 def read_records(folder: Path) -> list[Record]:
     path = folder / "errors.csv"
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if tuple(reader.fieldnames or ()) != RECORD_FIELDS:
-                raise DatasetError(f"{path}: columns are not the record's fields in order")
-            return [record_from_flat(row) for row in reader]
-    except FileNotFoundError:
+    reader = _csv_reader(path)
+    if reader is None:
         return []
-    except (OSError, ValueError, csv.Error) as exc:
+    try:
+        if tuple(reader.fieldnames or ()) != RECORD_FIELDS:
+            raise DatasetError(f"{path}: columns are not the record's fields in order")
+        return [record_from_flat(row) for row in reader]
+    except (ValueError, csv.Error) as exc:
         raise DatasetError(f"{path}: {exc}") from None
 
 
 def read_sources(folder: Path) -> list[SourceRow]:
     path = folder / "sources.csv"
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            rows = []
-            for row in reader:
-                data: dict[str, Any] = {k: row.get(k, "") for k in SOURCE_FIELDS}
-                data["tables"] = int(data["tables"] or 0)
-                data["rows"] = int(data["rows"] or 0)
-                rows.append(SourceRow(**data))
-            return rows
-    except FileNotFoundError:
+    reader = _csv_reader(path)
+    if reader is None:
         return []
-    except (OSError, ValueError, csv.Error) as exc:
+    try:
+        rows = []
+        for row in reader:
+            data: dict[str, Any] = {k: row.get(k, "") for k in SOURCE_FIELDS}
+            data["tables"] = int(data["tables"] or 0)
+            data["rows"] = int(data["rows"] or 0)
+            rows.append(SourceRow(**data))
+        return rows
+    except (ValueError, csv.Error) as exc:
         raise DatasetError(f"{path}: {exc}") from None

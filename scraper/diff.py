@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+from scraper.bounded import read_file
+from scraper.dataset import MAX_DATASET_FILE_BYTES
 from scraper.errors import DatasetError
 from scraper.types import RECORD_FIELDS
 
@@ -103,10 +105,8 @@ class SourceDiff:
 def load_records(path: str | Path) -> dict[str, Row]:
     """Read a dataset folder (its errors.csv), an errors.csv or an errors.json as {key: row}."""
     target = _dataset_file(Path(path))
-    try:
-        data = target.read_bytes()
-    except OSError as exc:
-        raise DatasetError(f"{target}: cannot read: {exc.strerror or exc}") from exc
+    # Bounded before it is read: a FIFO, a device or a huge file is one line naming it.
+    data = read_file(target, MAX_DATASET_FILE_BYTES, error=DatasetError)
     return _parse(data, target.suffix, str(target))
 
 

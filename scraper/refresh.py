@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scraper import diff
-from scraper.atomic import ProjectLock, temporary_files
+from scraper.atomic import ProjectLock, Terminated, raise_terminated, temporary_files
 from scraper.dataset import (
     SourceRow,
     check_replaceable,
@@ -66,6 +66,9 @@ class RefreshReport:
     """One line per source that failed or was held back: "id: reason"."""
     changed_files: list[str] = field(default_factory=list)
     records: int = 0
+    notes: list[str] = field(default_factory=list)
+    """What the pages parsed in this run said, one line each: "id: note" (what was cut,
+    clamped or decoded otherwise than declared)."""
 
 
 @dataclass(slots=True)
@@ -73,6 +76,11 @@ class _Outcome:
     records: list[Record]
     row: SourceRow
     problem: str = ""
+    notes: tuple[str, ...] = ()
+
+
+# A page's notes in the report: the first this many (as parse prints them).
+_NOTES_PER_PAGE = 20
 
 
 def _policy(options: RefreshOptions) -> FetchPolicy:
@@ -185,7 +193,7 @@ def _parse_source(
         status="ok",
         error="",
     )
-    return _Outcome(records=records, row=row)
+    return _Outcome(records=records, row=row, notes=parsed.notes[:_NOTES_PER_PAGE])
 
 
 def _keep(source: Source, previous: list[Record], row: SourceRow | None, why: str) -> _Outcome:
@@ -221,8 +229,28 @@ def _rows(records: list[Record]) -> dict[str, diff.Row]:
     return diff.rows_from_records(r.as_dict() for r in records)
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, met as Ctrl-C is: every write in progress is undone on the way out."""
+class RefreshInterrupted(KeyboardInterrupt):
+    """A refresh ended by Ctrl-C or SIGTERM, saying what it leaves in the dataset folder.
+
+    Raised in place of the KeyboardInterrupt (or Terminated) once every write in progress
+    was undone or completed: `written` tells whether the new dataset is in place, and then
+    `summary` is its markdown summary (empty when a second interrupt cut that short too).
+    """
+
+    def __init__(self, folder: Path, *, written: bool, terminated: bool, summary: str = "") -> None:
+        self.folder = folder
+        self.written = written
+        self.terminated = terminated
+        self.summary = summary
+        word = "terminated" if terminated else "interrupted"
+        if written:
+            message = f"{word} after the new dataset was written; {folder}/ is complete"
+        else:
+            message = f"{word}; {folder}/ holds the previous dataset, unchanged"
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 @contextmanager
@@ -234,10 +262,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
         yield
         return
 
-    def terminate(signum: int, frame: object) -> None:
-        raise Terminated()
-
-    before = signal.signal(signal.SIGTERM, terminate)
+    before = signal.signal(signal.SIGTERM, raise_terminated)
     try:
         yield
     finally:
@@ -252,24 +277,58 @@ def _heal_hint(source: Source) -> str:
 
 def refresh(manifest: Path, options: RefreshOptions) -> RefreshReport:
     """Refresh the project of `manifest`. One writer per project: a second refresh while one
-    runs fails at once (ScraperError naming the lock file and the holder's pid)."""
+    runs fails at once (ScraperError naming the lock file and the holder's pid).
+
+    Ctrl-C or SIGTERM ends it with RefreshInterrupted, which says whether the new dataset
+    was written (and then carries its summary) or the previous one is left unchanged."""
     sources = load_manifest(manifest)
     known = {s.id for s in sources}
     unknown = [i for i in options.only if i not in known]
     if unknown:
         raise ManifestError(f"{manifest}: no source with id {unknown[0]!r}")
-    with _terminate_as_interrupt(), ProjectLock(manifest.parent):
-        return _refresh(manifest.parent, sources, options)
+    run = _Run()
+    try:
+        with _terminate_as_interrupt(), ProjectLock(manifest.parent):
+            return _refresh(manifest.parent, sources, options, run)
+    except KeyboardInterrupt as exc:
+        raise _interrupted(manifest.parent / "normalized", run, exc) from exc
 
 
-def _refresh(root: Path, sources: list[Source], options: RefreshOptions) -> RefreshReport:
+@dataclass(slots=True)
+class _Run:
+    """How far a refresh got, for the message an interrupt ends it with."""
+
+    old_records: list[Record] = field(default_factory=list)
+    new_records: list[Record] = field(default_factory=list)
+    written: bool = False
+    """The new dataset is in place."""
+    summary: str | None = None
+
+
+def _interrupted(folder: Path, run: _Run, exc: KeyboardInterrupt) -> RefreshInterrupted:
+    summary = ""
+    if run.written:
+        summary = run.summary or ""
+        if run.summary is None:
+            try:
+                summary = _summary(run.old_records, run.new_records)
+            except KeyboardInterrupt:  # a second interrupt: end now, without the summary
+                summary = ""
+    return RefreshInterrupted(
+        folder, written=run.written, terminated=isinstance(exc, Terminated), summary=summary
+    )
+
+
+def _refresh(
+    root: Path, sources: list[Source], options: RefreshOptions, run: _Run
+) -> RefreshReport:
     raw_dir, folder = root / "raw", root / "normalized"
     check_replaceable(folder)
     # Under the lock no other process writes: what interrupted writes left is abandoned.
     recover_dataset(folder)
     for temporary in temporary_files(raw_dir):
         temporary.unlink(missing_ok=True)
-    old_records = read_records(folder)
+    old_records = run.old_records = read_records(folder)
     old_rows = {row.id: row for row in read_sources(folder)}
     by_source: dict[str, list[Record]] = {}
     for record in old_records:
@@ -340,9 +399,16 @@ def _refresh(root: Path, sources: list[Source], options: RefreshOptions) -> Refr
     progress.close()
 
     new_records = [r for s in sources for r in outcomes[s.id].records]
-    changed = write_dataset(folder, new_records, [outcomes[s.id].row for s in sources])
-    result = diff.compare(_rows(old_records), _rows(new_records))
-    summary = diff.render_markdown(result)
+    run.new_records = new_records
+
+    def replaced() -> None:
+        run.written = True
+
+    changed = write_dataset(
+        folder, new_records, [outcomes[s.id].row for s in sources], on_replaced=replaced
+    )
+    run.written = True  # also when no file changed: the dataset in place is the new one
+    summary = run.summary = _summary(old_records, new_records)
     if options.verbose:
         state = f"wrote {', '.join(changed)}" if changed else "no file changed"
         print(
@@ -356,4 +422,9 @@ def _refresh(root: Path, sources: list[Source], options: RefreshOptions) -> Refr
         problems=[o.problem for o in outcomes.values() if o.problem],
         changed_files=changed,
         records=len(new_records),
+        notes=[f"{s.id}: {note}" for s in sources for note in outcomes[s.id].notes],
     )
+
+
+def _summary(old_records: list[Record], new_records: list[Record]) -> str:
+    return diff.render_markdown(diff.compare(_rows(old_records), _rows(new_records)))

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import Counter
 from pathlib import Path
 
 from scraper.atomic import lock_holder, temporary_files
+from scraper.bounded import read_file
 from scraper.dataset import (
     DATASET_FILES,
     SOURCE_FIELDS,
     datapackage_json,
     dataset_leftovers,
+    read_dataset_file,
     read_records,
     read_sources,
 )
 from scraper.errors import ScraperError
+from scraper.limits import DEFAULT_LIMITS
 from scraper.snapshots import sha256_hex
 from scraper.sources import load_manifest
 from scraper.types import RECORD_FIELDS
@@ -36,8 +40,8 @@ def _check_records(folder: Path, problems: list[str]) -> None:
         if not record.code and record.http_status is None:
             problems.append(f"{folder}/errors.csv: {record.key}: neither code nor http_status")
     try:
-        as_json = json.loads((folder / "errors.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        as_json = json.loads(read_dataset_file(folder / "errors.json"))
+    except (ValueError, RecursionError) as exc:
         problems.append(f"{folder}/errors.json: unreadable ({exc.__class__.__name__})")
         return
     if [r.as_dict() for r in records] != as_json:
@@ -60,9 +64,15 @@ def _check_records(folder: Path, problems: list[str]) -> None:
             )
         if source.raw_file:
             raw = folder.parent / source.raw_file
-            if not raw.is_file():
+            if not raw.exists():
                 problems.append(f"{folder}/sources.csv: {source.id}: {source.raw_file} is missing")
-            elif source.sha256 and sha256_hex(raw.read_bytes()) != source.sha256:
+                continue
+            try:
+                body = read_file(raw, DEFAULT_LIMITS.max_page_bytes)
+            except ScraperError as exc:
+                problems.append(f"{folder}/sources.csv: {source.id}: {exc}")
+                continue
+            if source.sha256 and sha256_hex(body) != source.sha256:
                 problems.append(
                     f"{folder}/sources.csv: {source.id}: {source.raw_file} sha256 differs"
                 )
@@ -118,17 +128,24 @@ def validate_dataset(folder: Path, frictionless: bool = False) -> list[str]:
 
 def _check_dataset(folder: Path, frictionless: bool) -> list[str]:
     problems: list[str] = []
+    texts: dict[str, str] = {}
     for name in DATASET_FILES:
-        if not (folder / name).is_file():
-            problems.append(f"{folder}/{name}: missing")
+        path = folder / name
+        if not path.exists():
+            problems.append(f"{path}: missing")
+            continue
+        try:
+            # Bounded and checked before it is read: a FIFO or a device is a problem named.
+            texts[name] = read_dataset_file(path)
+        except ScraperError as exc:
+            problems.append(str(exc))
     if problems:
         return problems
     for name, columns in (("errors.csv", RECORD_FIELDS), ("sources.csv", SOURCE_FIELDS)):
-        with (folder / name).open(encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle), [])
+        header = next(csv.reader(io.StringIO(texts[name], newline="")), [])
         if tuple(header) != columns:
             problems.append(f"{folder}/{name}: columns are not {', '.join(columns)}")
-    if (folder / "datapackage.json").read_text(encoding="utf-8") != datapackage_json():
+    if texts["datapackage.json"] != datapackage_json():
         problems.append(f"{folder}/datapackage.json: not the package this version writes")
     if problems:
         return problems

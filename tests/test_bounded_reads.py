@@ -261,3 +261,79 @@ def test_refresh_marks_a_source_with_deeply_nested_metadata_stale(tmp_path: Path
     )
     rows = _sources_csv(tmp_path)
     assert (rows[GOOD_ID]["status"], rows[BAD_ID]["status"]) == ("ok", "stale")
+
+
+# diff, validate and refresh: the dataset's own files
+
+DATASET_BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "fifo": (os.mkfifo, "FIFO"),
+    "device": (lambda path: path.symlink_to("/dev/zero"), "character device"),
+    "huge": (lambda path: os.truncate(path, 2 * GIB), "over the"),
+}
+
+
+def _break(path: Path, breakage: str) -> str:
+    make, words = DATASET_BREAKAGES[breakage]
+    path.unlink(missing_ok=True)
+    if breakage == "huge":
+        path.touch()
+    make(path)
+    return words
+
+
+def _dataset_copy(tmp_path: Path) -> Path:
+    """The committed dataset and its raw snapshots, copied into a project of their own."""
+    shutil.copytree(ROOT / "normalized", tmp_path / "normalized")
+    shutil.copytree(ROOT / "raw", tmp_path / "raw")
+    return tmp_path / "normalized"
+
+
+@pytest.mark.parametrize("breakage", sorted(DATASET_BREAKAGES))
+def test_diff_refuses_a_dataset_file_it_cannot_read_whole(tmp_path: Path, breakage: str) -> None:
+    target = tmp_path / "errors.csv"
+    words = _break(target, breakage)
+    proc = run_bounded("diff", str(target), str(ROOT / "normalized"), timeout=20)
+    _one_line_naming(proc, str(target), words)
+    proc = run_bounded("diff", str(ROOT / "normalized"), str(target), timeout=20)
+    _one_line_naming(proc, str(target), words)
+
+
+@pytest.mark.parametrize("name", ["errors.csv", "errors.json", "sources.csv", "datapackage.json"])
+@pytest.mark.parametrize("breakage", sorted(DATASET_BREAKAGES))
+def test_validate_refuses_a_dataset_file_it_cannot_read_whole(
+    tmp_path: Path, breakage: str, name: str
+) -> None:
+    folder = _dataset_copy(tmp_path)
+    words = _break(folder / name, breakage)
+    proc = run_bounded("validate", str(folder), timeout=20)
+    _one_line_naming(proc, str(folder / name), words)
+
+
+@pytest.mark.parametrize("breakage", sorted(DATASET_BREAKAGES))
+def test_validate_refuses_a_raw_snapshot_it_cannot_read_whole(
+    tmp_path: Path, breakage: str
+) -> None:
+    folder = _dataset_copy(tmp_path)
+    target = tmp_path / "raw" / "jdcloud-jcq-response-result.txt"
+    words = _break(target, breakage)
+    proc = run_bounded("validate", str(folder), timeout=20)
+    _one_line_naming(proc, str(target), words)
+
+
+def test_validate_does_not_wait_on_a_fifo_lock_file(tmp_path: Path) -> None:
+    folder = _dataset_copy(tmp_path)
+    os.mkfifo(tmp_path / ".refresh.lock")
+    proc = run_bounded("validate", str(folder), timeout=20)
+    assert proc.returncode == 0, proc.stderr.decode()
+
+
+@pytest.mark.parametrize("name", ["errors.csv", "sources.csv"])
+@pytest.mark.parametrize("breakage", sorted(DATASET_BREAKAGES))
+def test_refresh_refuses_a_dataset_file_it_cannot_read_whole(
+    tmp_path: Path, breakage: str, name: str
+) -> None:
+    _project(tmp_path)
+    target = tmp_path / "normalized" / name
+    words = _break(target, breakage)
+    proc = run_bounded("refresh", "--offline", "--manifest", str(tmp_path / "sources.toml"))
+    _one_line_naming(proc, str(target), words)

@@ -259,3 +259,26 @@ def test_bad_override_options_are_usage_errors(args: list[str], message: str) ->
 def test_many_columns_may_be_kept_as_extra(pages_read: list[PageInfo]) -> None:
     assert cli.main(["parse", str(SEED), "--column", "A=extra", "--column", "B=extra"]) == 0
     assert pages_read[0].overrides.columns == (("A", "extra"), ("B", "extra"))
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        ("parse", "--max-bytes"),
+        ("parse", "--max-rows"),
+        ("parse", "--max-columns"),
+        ("parse", "--max-cells"),
+        ("refresh", "--max-bytes"),
+    ],
+)
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_a_limit_below_one_is_a_usage_error_naming_the_option(
+    command: str, option: str, value: str
+) -> None:
+    page = [str(SEED)] if command == "parse" else ["--offline", "--manifest", "/nonexistent"]
+    proc = run_cli(command, *page, f"{option}={value}")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert proc.stdout == b""
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert errors == [f"scraper {command}: error: argument {option}: must be >= 1, not {value}"]

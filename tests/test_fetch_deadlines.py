@@ -280,7 +280,10 @@ def test_ctrl_c_stops_a_refresh_whose_server_never_answers(
     code, took, err = interrupt_after(["refresh", "--manifest", str(manifest)])
     assert code == 130, f"still running {took:.1f} s after Ctrl-C"
     assert took < 3.0
-    assert err.strip().splitlines()[-1] == "scraper: interrupted"
+    folder = tmp_path / "normalized"
+    assert err.strip().splitlines()[-1] == (
+        f"scraper: interrupted; {folder}/ holds the previous dataset, unchanged"
+    )
 
 
 def test_ctrl_c_stops_a_refresh_still_connecting(deaf_server: str, tmp_path: Path) -> None:
@@ -288,7 +291,10 @@ def test_ctrl_c_stops_a_refresh_still_connecting(deaf_server: str, tmp_path: Pat
     code, took, err = interrupt_after(["refresh", "--manifest", str(manifest)])
     assert code == 130, f"still running {took:.1f} s after Ctrl-C"
     assert took < 3.0
-    assert err.strip().splitlines()[-1] == "scraper: interrupted"
+    folder = tmp_path / "normalized"
+    assert err.strip().splitlines()[-1] == (
+        f"scraper: interrupted; {folder}/ holds the previous dataset, unchanged"
+    )
 
 
 def test_ctrl_c_stops_parse_of_a_url_still_connecting(deaf_server: str) -> None:

@@ -446,3 +446,32 @@ def test_new_validators_with_the_same_body_change_no_file(tmp_path: Path) -> Non
         assert "(0 parsed, 4 unchanged upstream" in err
         assert out.strip() == "No changes."
         assert tree(tmp_path) == before
+
+
+def test_refresh_prints_the_notes_of_the_pages_it_parsed(tmp_path: Path) -> None:
+    page = (
+        "# Errors\n\n| Error code | Message |\n|---|---|\n"
+        "| InvalidParameter | The parameter is invalid: café |\n"
+    ).encode()
+
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        reply(request, 200, page, {"Content-Type": "text/markdown; charset=utf-16"})
+
+    with TestServer(handle) as server:
+        manifest = tmp_path / "sources.toml"
+        manifest.write_text(
+            f'[[source]]\nid = "liar"\nurl = "{server.url("/e.md")}"\n'
+            'vendor = "V"\nproduct = "P"\n',
+            encoding="utf-8",
+        )
+        code, _, err = refresh(manifest)
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("scraper: liar: ")]
+    assert len(notes) == 1, err
+    assert "charset 'utf-16' declared by the server is wrong" in notes[0]
+    # An offline refresh parses the snapshot again, and says so again; --quiet says nothing.
+    code, _, err = refresh(manifest, "--offline")
+    assert code == 0, err
+    assert [line for line in err.splitlines() if line.startswith("scraper: liar: ")] == notes
+    code, _, err = refresh(manifest, "--offline", "--quiet")
+    assert (code, err) == (0, "")
