@@ -256,11 +256,16 @@ class Soak:
             process.send_signal(getattr(signal, name))
             self.kills[name] += 1
         code, err = self.finish(process)
-        allowed = {0, 1} if ended_before else {0, 1, 130, -signal.SIGKILL, -signal.SIGTERM}
+        allowed = {0, 1} if ended_before else {0, 1, 143, -signal.SIGKILL, -signal.SIGTERM}
         assert code in allowed, (name, code, err)
-        if code == 130:
-            # SIGTERM is met as Ctrl-C is: the writes in progress are undone on the way out.
-            assert err.strip().splitlines()[-1] == "scraper: interrupted", err
+        if code == 143:
+            # SIGTERM is met as Ctrl-C is: the writes in progress are undone on the way out,
+            # and the last line says what the dataset holds.
+            last = err.strip().splitlines()[-1]
+            assert last == "scraper: terminated" or (
+                last.startswith("scraper: terminated")
+                and last.endswith(("holds the previous dataset, unchanged", "is complete"))
+            ), err
             assert self.leftovers() == [], "SIGTERM left temporary files"
         return f"{mode} refresh, {name if not ended_before else 'ended'} -> {code}"
 
