@@ -186,3 +186,15 @@ def test_an_empty_comment_closed_at_once_hides_no_table() -> None:
     assert [(t.locator, t.row_locators) for t in pieced] == [
         (t.locator, t.row_locators) for t in whole
     ]
+
+
+def test_a_comment_closed_by_dash_dash_bang_hides_no_table_after_it() -> None:
+    # "--!>" ends a comment as "-->" does: the table after it is counted on its own line.
+    table = "<table><tr><th>Code</th><th>Message</th></tr><tr><td>E1</td><td>m1</td></tr></table>"
+    page = f"<!-- {table} --!>\n{table}<!-- </table> -->"
+    whole = html_extract.extract_tables(page, piece_bytes=1 << 40)
+    pieced = html_extract.extract_tables(page, piece_bytes=1)
+    assert [t.locator for t in whole] == ["line 2 table 1"]
+    assert [(t.locator, t.row_locators) for t in pieced] == [
+        (t.locator, t.row_locators) for t in whole
+    ]

@@ -176,8 +176,9 @@ def table_lines(lowered: bytes, first_line: int) -> list[int]:
             # "<!-->" and "<!--->" are empty comments, closed at once (as a browser reads them).
             end = lowered.index(b">", start + 4) + 1
         else:
-            end = lowered.find(b"-->", start + 4)
-            end = len(lowered) if end < 0 else end + 3
+            # A comment ends at "-->", or at "--!>" as a browser also reads it.
+            found = _COMMENT_END.search(lowered, start + 4)
+            end = len(lowered) if found is None else found.end()
         comments.append((start, end))
         start = lowered.find(b"<!--", end)
     lines: list[int] = []
