@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from scraper.columns import ColumnMap, PageReader, is_status_family, parse_status
 from scraper.columns.headerless import coarse_signature
+from scraper.columns.shapes import lists_statuses
 from scraper.types import NO_OVERRIDES, ColumnOverrides, RawTable, Record, TableExplanation
 
 _SLUG_DROP = re.compile(r"[^\w]+")
@@ -170,9 +171,6 @@ def _only_cell(row: tuple[str, ...] | list[str], index: int | None) -> bool:
     return not any(cell and i != index and not cell.isspace() for i, cell in enumerate(row))
 
 
-_STATUS_LIST = re.compile(r"[1-5]\d\d\D+[1-5]\d\d")
-
-
 def _is_lone_code(status_cell: str) -> bool:
     """A status cell holding one word that is no status family nor a list of statuses ("0",
     "-1", "E01"; not "5xx" nor "201、202")."""
@@ -180,7 +178,7 @@ def _is_lone_code(status_cell: str) -> bool:
         bool(status_cell)
         and len(status_cell.split()) == 1
         and not is_status_family(status_cell)
-        and _STATUS_LIST.search(status_cell) is None
+        and not lists_statuses(status_cell)
     )
 
 

@@ -117,13 +117,18 @@ def _forced(
     return forced, notes, frozenset(matched)
 
 
+def http_around(table: RawTable) -> str:
+    """The heading or caption that puts a table on a page about HTTP or its responses, or ""."""
+    around = (*table.headings, table.section, table.caption)
+    return mentions(around, "http") or next(
+        (t for t in around if t and RESPONSES.search(fold(t))), ""
+    )
+
+
 def _context(
     table: RawTable, hps: list[HeaderParts], profiles: list[ColumnProfile]
 ) -> TableContext:
-    around = (*table.headings, table.section, table.caption)
-    http = mentions(around, "http") or next(
-        (t for t in around if t and RESPONSES.search(fold(t))), ""
-    )
+    http = http_around(table)
     if not http:
         http = next((table.header[i] for i, hp in enumerate(hps) if hp.has("http")), "")
     if not http and any(p.http_word > 0 for p in profiles):

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from scraper.columns.decide import RESPONSES as _RESPONSES
-from scraper.columns.decide import TableReading, read_table
-from scraper.columns.lexicon import fold, header_parts, mentions
+from scraper.columns.decide import TableReading, http_around, read_table
+from scraper.columns.lexicon import header_parts
 from scraper.columns.shapes import cell_shape
 from scraper.columns.verdict import speaks_of_codes
 from scraper.columns.weights import MAX_MAPPED_COLUMNS
@@ -54,8 +53,7 @@ def _key(table: RawTable) -> _Key:
         tuple(bool(t) and speaks_of_codes(t) for t in around),
         tuple("param" in hp.parts for hp in parts),
         tuple(hp.has("status") for hp in parts),
-        bool(mentions((*table.headings, *around), "http")),
-        tuple(fold(t) for t in (*table.headings, *around) if t and _RESPONSES.search(fold(t))),
+        bool(http_around(table)),
     )
     width = min(len(table.header), MAX_MAPPED_COLUMNS)
     columns = tuple(_kinds(table.rows, i) for i in range(width))

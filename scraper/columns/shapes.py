@@ -20,6 +20,7 @@ _STATUS_FAMILY = re.compile(r"^(?:[1-5](?:xx|XX)|[1-5]\d\d\s*[-–~]\s*[1-5]\d\d
 # A range of numbers ("103-199", "0–999", "561xxx~562xxx"); not a code with a dash ("BV-1001").
 _RANGE = re.compile(r"^\d[0-9a-zA-Z]*\s*[-–~]\s*\d[0-9a-zA-Z]*$")
 _STATUS_LIST = re.compile(r"^[1-5]\d\d(?:\s*[/,、]\s*[1-5]\d\d)+$")
+_STATUSES_IN_TEXT = re.compile(r"[1-5]\d\d\D+[1-5]\d\d")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 INTEGER = re.compile(r"^[-−]?\d+$")
@@ -100,6 +101,11 @@ def is_status_family(cell: str) -> bool:
     return bool(
         _STATUS_FAMILY.match(text) or _RANGE.match(text) or _STATUS_LIST.match(text)
     )
+
+
+def lists_statuses(cell: str) -> bool:
+    """Whether a cell names two statuses or more anywhere in it ("201、202", "404/401")."""
+    return _STATUSES_IN_TEXT.search(cell) is not None
 
 
 @cache
