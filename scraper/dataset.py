@@ -26,6 +26,7 @@ from scraper.atomic import (
 )
 from scraper.bounded import read_file
 from scraper.errors import DatasetError
+from scraper.fields import PUBLISHED_FIELD_COUNT, RECORD_SPECS, FieldSpec
 from scraper.serialize import csv_text, record_from_flat, records_csv, records_json
 from scraper.types import RECORD_FIELDS, Record
 
@@ -98,50 +99,24 @@ def _field(name: str, type_: str, description: str, **extra: Any) -> dict[str, A
     return spec
 
 
-_RECORD_DESCRIPTIONS = {
-    "key": "Stable unique id: source/section/code (or status), #N for repeats",
-    "source": "Manifest id of the source the row came from",
-    "vendor": "Vendor that publishes the page",
-    "product": "Product the codes belong to",
-    "lang": "BCP 47 language tag of the page",
-    "section": "Nearest heading above the table",
-    "http_status": "HTTP status, 100-599",
-    "code": "The vendor's error code as published",
-    "title": "Short name or reason phrase",
-    "message": "Message text the API returns",
-    "description": "Explanation",
-    "suggestion": "Remedy",
-    "url": "Where the page came from",
-    "sha256": "Digest of the raw snapshot the row came from",
-    "locator": "Where in the raw document the row is",
-    "repairs": "JSON list of repairs applied to the row's text",
-    "extra": "JSON object of unmapped columns, header -> text",
-}
+# Frictionless field types by kind: list and object cells are JSON text, which these types read.
+_FRICTIONLESS_TYPES = {"text": "string", "status": "integer", "list": "array", "object": "object"}
+
+
+def _record_field(spec: FieldSpec) -> dict[str, Any]:
+    constraints: dict[str, Any] = {}
+    if spec.kind == "status":
+        constraints = {"minimum": 100, "maximum": 599}
+    elif spec.name == "key":
+        constraints = {"required": True, "unique": True}
+    elif spec.values:
+        constraints = {"enum": list(spec.values)}
+    extra = {"constraints": constraints} if constraints else {}
+    return _field(spec.name, _FRICTIONLESS_TYPES[spec.kind], spec.meaning, **extra)
 
 
 def datapackage() -> dict[str, Any]:
-    error_fields = []
-    for name in RECORD_FIELDS:
-        if name == "http_status":
-            error_fields.append(
-                _field(
-                    name,
-                    "integer",
-                    _RECORD_DESCRIPTIONS[name],
-                    constraints={"minimum": 100, "maximum": 599},
-                )
-            )
-        elif name == "key":
-            error_fields.append(
-                _field(
-                    name,
-                    "string",
-                    _RECORD_DESCRIPTIONS[name],
-                    constraints={"required": True, "unique": True},
-                )
-            )
-        else:
-            error_fields.append(_field(name, "string", _RECORD_DESCRIPTIONS[name]))
+    error_fields = [_record_field(spec) for spec in RECORD_SPECS]
     source_fields = [
         _field(name, "integer" if name in ("tables", "rows") else "string", name.replace("_", " "))
         for name in SOURCE_FIELDS
@@ -364,7 +339,9 @@ def read_records(folder: Path) -> list[Record]:
     if reader is None:
         return []
     try:
-        if tuple(reader.fieldnames or ()) != RECORD_FIELDS:
+        columns = tuple(reader.fieldnames or ())
+        # A dataset written before the inferred fields existed has the published ones only.
+        if columns != RECORD_FIELDS[: max(len(columns), PUBLISHED_FIELD_COUNT)]:
             raise DatasetError(f"{path}: columns are not the record's fields in order")
         return [record_from_flat(row) for row in reader]
     except (ValueError, csv.Error) as exc:

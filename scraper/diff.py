@@ -37,7 +37,7 @@ PROVENANCE_FIELDS = frozenset({"sha256", "locator"})
 CONTENT_FIELDS = ("source", "http_status", "code", "title", "message", "description", "suggestion")
 
 # JSON-valued columns and the text of their empty value: a CSV writer may leave the cell blank.
-_JSON_FIELDS = {"extra": "{}", "repairs": "[]"}
+_JSON_FIELDS = {"extra": "{}", "repairs": "[]", "evidence": "[]"}
 
 # Dataset cells can be longer than the csv module's default 128 KiB field limit.
 csv.field_size_limit(sys.maxsize)

@@ -28,11 +28,14 @@ def record_from_json(data: dict[str, Any]) -> Record:
 
 
 def record_from_flat(row: dict[str, str]) -> Record:
+    """A record from its CSV cells; a blank JSON cell (as older files have) is its empty value."""
     data: dict[str, Any] = dict(row)
-    status = row.get("http_status", "")
-    data["http_status"] = int(status) if status else None
-    data["extra"] = json.loads(row["extra"]) if row.get("extra") else {}
-    data["repairs"] = json.loads(row["repairs"]) if row.get("repairs") else []
+    for name in ("http_status", "inferred_http_status"):
+        status = row.get(name, "")
+        data[name] = int(status) if status else None
+    for name in ("extra", "repairs", "evidence"):
+        text = row.get(name, "")
+        data[name] = json.loads(text) if text else ({} if name == "extra" else [])
     return record_from_json(data)
 
 
@@ -46,6 +49,7 @@ _json_string = json.encoder.encode_basestring
 def _record_cells(record: Record) -> tuple[str, ...]:
     """The record's CSV cells in RECORD_FIELDS order; extra's keys sorted for a stable text."""
     status, repairs, extra = record.http_status, record.repairs, record.extra
+    inferred, evidence = record.inferred_http_status, record.evidence
     return (
         record.key,
         record.source,
@@ -62,8 +66,13 @@ def _record_cells(record: Record) -> tuple[str, ...]:
         record.url,
         record.sha256,
         record.locator,
-        _ENCODE(repairs) if repairs else "",
-        _ENCODE_SORTED(extra) if extra else "",
+        _ENCODE(repairs) if repairs else "[]",
+        _ENCODE_SORTED(extra) if extra else "{}",
+        record.category,
+        record.retryable,
+        record.code_pattern,
+        "" if inferred is None else str(inferred),
+        _ENCODE(evidence) if evidence else "[]",
     )
 
 
@@ -135,6 +144,14 @@ def _record_json(record: Record, tables: _TableMembers) -> str:
         status_json = _ENCODE(status)
     repairs_json = "[]" if repairs == [] else _ENCODE(repairs)
     extra_json = "{}" if extra == {} else _ENCODE(extra)
+    inferred, evidence = record.inferred_http_status, record.evidence
+    if inferred is None:
+        inferred_json = "null"
+    elif type(inferred) is int:
+        inferred_json = str(inferred)
+    else:
+        inferred_json = _ENCODE(inferred)
+    evidence_json = "[]" if evidence == [] else _ENCODE(evidence)
     return (
         f'{{"key": {_json_string(record.key)}, {before_status}, "http_status": {status_json}, '
         f'"code": {_json_string(record.code)}, "title": {_json_string(record.title)}, '
@@ -142,7 +159,11 @@ def _record_json(record: Record, tables: _TableMembers) -> str:
         f'"description": {_json_string(record.description)}, '
         f'"suggestion": {_json_string(record.suggestion)}, {url_and_digest}, '
         f'"locator": {_json_string(record.locator)}, '
-        f'"repairs": {repairs_json}, "extra": {extra_json}}}'
+        f'"repairs": {repairs_json}, "extra": {extra_json}, '
+        f'"category": {_json_string(record.category)}, '
+        f'"retryable": {_json_string(record.retryable)}, '
+        f'"code_pattern": {_json_string(record.code_pattern)}, '
+        f'"inferred_http_status": {inferred_json}, "evidence": {evidence_json}}}'
     )
 
 

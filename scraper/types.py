@@ -6,26 +6,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-# The record's fields, in the order of the published CSV.
-RECORD_FIELDS: tuple[str, ...] = (
-    "key",
-    "source",
-    "vendor",
-    "product",
-    "lang",
-    "section",
-    "http_status",
-    "code",
-    "title",
-    "message",
-    "description",
-    "suggestion",
-    "url",
-    "sha256",
-    "locator",
-    "repairs",
-    "extra",
-)
+from scraper.fields import RECORD_FIELDS
+
+__all__ = ["RECORD_FIELDS"]
 
 # The canonical fields a table column can map to.
 CANONICAL_FIELDS: tuple[str, ...] = (
@@ -151,6 +134,16 @@ class Record:
     locator: str = ""
     repairs: list[str] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
+    category: str = ""
+    """Inferred: a google.rpc.Code name, lower case (see scraper.fields.CATEGORIES)."""
+    retryable: str = ""
+    """Inferred: yes, no or unknown."""
+    code_pattern: str = ""
+    """Inferred: an anchored regular expression when the code has placeholders or ranges."""
+    inferred_http_status: int | None = None
+    """Inferred: a status the page's own words link to this code."""
+    evidence: list[str] = field(default_factory=list)
+    """The rules and sentences that decided the inferred fields."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(zip(RECORD_FIELDS, _record_values(self), strict=True))

@@ -308,6 +308,8 @@ def rows(draw: st.DrawFn) -> Row:
     row["repairs"] = json.dumps(draw(st.lists(SMALL_TEXT, max_size=2)), ensure_ascii=False)
     extra = draw(st.dictionaries(SMALL_TEXT, SMALL_TEXT, max_size=2))
     row["extra"] = json.dumps(extra, sort_keys=True, ensure_ascii=False)
+    row["inferred_http_status"] = draw(st.sampled_from(["", "429"]))
+    row["evidence"] = json.dumps(draw(st.lists(SMALL_TEXT, max_size=2)), ensure_ascii=False)
     return row
 
 
@@ -384,7 +386,7 @@ def test_csv_and_json_files_of_the_same_records_load_equal(data: dict[str, Row])
 def record(key: str, **values: str) -> Row:
     row = {name: "" for name in RECORD_FIELDS}
     row.update(key=key, source="s", code="C", http_status="400", title="Title")
-    row.update(repairs="[]", extra="{}")
+    row.update(repairs="[]", extra="{}", evidence="[]")
     row.update(values)
     return row
 
@@ -423,6 +425,10 @@ def tmp_json(data: dict[str, Row]) -> str:
                 "http_status": int(status) if status else None,
                 "extra": json.loads(row["extra"]),
                 "repairs": json.loads(row["repairs"]),
+                "inferred_http_status": (
+                    int(row["inferred_http_status"]) if row["inferred_http_status"] else None
+                ),
+                "evidence": json.loads(row["evidence"]),
             }
         )
     return json.dumps(records, ensure_ascii=False)

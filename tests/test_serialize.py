@@ -56,6 +56,11 @@ RECORD = st.builds(
     locator=TEXT,
     repairs=st.lists(TEXT, max_size=3),
     extra=st.dictionaries(TEXT, TEXT, max_size=3),
+    category=SHARED,
+    retryable=SHARED,
+    code_pattern=TEXT,
+    inferred_http_status=st.none() | st.integers(),
+    evidence=st.lists(TEXT, max_size=3),
 )
 RECORDS = st.lists(RECORD, max_size=8)
 
@@ -73,10 +78,13 @@ def expected_json(records: list[Record]) -> str:
 def expected_flat(record: Record) -> dict[str, Any]:
     row = record.as_dict()
     row["http_status"] = "" if record.http_status is None else str(record.http_status)
-    row["extra"] = (
-        json.dumps(record.extra, ensure_ascii=False, sort_keys=True) if record.extra else ""
+    row["inferred_http_status"] = (
+        "" if record.inferred_http_status is None else str(record.inferred_http_status)
     )
-    row["repairs"] = json.dumps(record.repairs, ensure_ascii=False) if record.repairs else ""
+    # The JSON cells hold their empty value too, so every cell reads with json.loads.
+    row["extra"] = json.dumps(record.extra, ensure_ascii=False, sort_keys=True)
+    row["repairs"] = json.dumps(record.repairs, ensure_ascii=False)
+    row["evidence"] = json.dumps(record.evidence, ensure_ascii=False)
     return row
 
 
@@ -206,5 +214,6 @@ def test_a_lone_carriage_return_quotes_every_cell() -> None:
     ).split("\n")
     assert header == ",".join(f'"{name}"' for name in RECORD_FIELDS)
     assert '"one\rtwo"' in first
-    assert second == ",".join(['"b"'] + ['""'] * (len(RECORD_FIELDS) - 1))
+    empty = {"repairs": "[]", "extra": "{}", "evidence": "[]"}
+    assert second == ",".join(['"b"'] + [f'"{empty.get(n, "")}"' for n in RECORD_FIELDS[1:]])
     assert end == ""
