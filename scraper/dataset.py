@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import stat
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +23,13 @@ from scraper.atomic import (
     temporary_files,
     write_bytes_atomic,
 )
-from scraper.bounded import read_file
 from scraper.errors import DatasetError
-from scraper.fields import PUBLISHED_FIELD_COUNT, RECORD_SPECS, FieldSpec
-from scraper.serialize import csv_text, record_from_flat, records_csv, records_json
-from scraper.types import RECORD_FIELDS, Record
+from scraper.fields import RECORD_SPECS, FieldSpec
+from scraper.reader import MAX_DATASET_FILE_BYTES as MAX_DATASET_FILE_BYTES
+from scraper.reader import load_records
+from scraper.reader import read_dataset_file as read_dataset_file
+from scraper.serialize import csv_text, records_csv, records_json
+from scraper.types import Record
 
 SOURCE_FIELDS: tuple[str, ...] = (
     "id",
@@ -47,26 +48,6 @@ SOURCE_FIELDS: tuple[str, ...] = (
 )
 
 DATASET_FILES = ("errors.csv", "errors.json", "sources.csv", "datapackage.json")
-
-MAX_DATASET_FILE_BYTES = 1 << 30
-"""A dataset file larger than this (1 GiB) is refused before it is read: a dataset is read
-whole into memory, and one of that size is no longer a documentation scrape."""
-
-
-def read_dataset_file(path: Path, limit: int = MAX_DATASET_FILE_BYTES) -> str:
-    """The text of a dataset file, read with its size bounded before it is read: a FIFO, a
-    device, a folder or a file over `limit` is a DatasetError naming the path, as is a file
-    that is not UTF-8."""
-    data = read_file(path, limit, error=DatasetError)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path}: not UTF-8 (byte {exc.start})") from None
-
-
-# Dataset cells can be longer than the csv module's default 128 KiB field limit.
-csv.field_size_limit(sys.maxsize)
-
 
 @dataclass(slots=True)
 class SourceRow:
@@ -320,39 +301,30 @@ def write_dataset(
     return changed
 
 
-def _csv_reader(path: Path) -> csv.DictReader[str] | None:
-    """A reader of the CSV dataset file at `path`, None when there is none (read bounded)."""
-    if not path.exists() and not path.is_symlink():
-        return None
-    try:
-        text = read_dataset_file(path)
-    except DatasetError:
-        if not path.exists():  # removed since, or a dangling link: no file, as before
-            return None
-        raise
-    return csv.DictReader(io.StringIO(text, newline=""))
-
-
 def read_records(folder: Path) -> list[Record]:
+    """The records of the dataset in `folder` (its errors.csv); none when it has none yet."""
     path = folder / "errors.csv"
-    reader = _csv_reader(path)
-    if reader is None:
+    if not path.exists() and not path.is_symlink():
         return []
     try:
-        columns = tuple(reader.fieldnames or ())
-        # A dataset written before the inferred fields existed has the published ones only.
-        if columns != RECORD_FIELDS[: max(len(columns), PUBLISHED_FIELD_COUNT)]:
-            raise DatasetError(f"{path}: columns are not the record's fields in order")
-        return [record_from_flat(row) for row in reader]
-    except (ValueError, csv.Error) as exc:
-        raise DatasetError(f"{path}: {exc}") from None
+        return load_records(path)
+    except DatasetError:
+        if not path.exists():  # removed since, or a dangling link: no file, as before
+            return []
+        raise
 
 
 def read_sources(folder: Path) -> list[SourceRow]:
+    """The rows of the dataset's sources.csv; none when it has none yet."""
     path = folder / "sources.csv"
-    reader = _csv_reader(path)
-    if reader is None:
+    if not path.exists() and not path.is_symlink():
         return []
+    try:
+        reader = csv.DictReader(io.StringIO(read_dataset_file(path), newline=""))
+    except DatasetError:
+        if not path.exists():
+            return []
+        raise
     try:
         rows = []
         for row in reader:

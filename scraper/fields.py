@@ -106,6 +106,3 @@ RECORD_FIELDS: tuple[str, ...] = tuple(spec.name for spec in RECORD_SPECS)
 """The record's fields, in the order of the published CSV."""
 
 SPECS_BY_NAME = {spec.name: spec for spec in RECORD_SPECS}
-
-PUBLISHED_FIELD_COUNT = sum(not spec.inferred for spec in RECORD_SPECS)
-"""The fields before the inferred ones: what every dataset file has."""

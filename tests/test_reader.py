@@ -1,0 +1,109 @@
+"""The one dataset reader: every form of a dataset reads to the same records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scraper.diff import compare, render_json, render_markdown
+from scraper.errors import DatasetError
+from scraper.reader import load_records, records_from_text
+from scraper.serialize import records_csv, records_json, records_jsonl
+from scraper.types import Record
+from tests.conftest import ROOT
+
+RECORDS = [
+    Record(
+        key="s/a/0001",
+        source="s",
+        section="A",
+        http_status=400,
+        code="0001",
+        extra={"Level": "high"},
+        repairs=["message: fixed"],
+        inferred_http_status=None,
+        evidence=["status 400"],
+        category="invalid_argument",
+        retryable="no",
+    ),
+    Record(key="s/a/N/A", source="s", section="A", code="N/A", inferred_http_status=429),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "write"),
+    [("errors.csv", records_csv), ("errors.json", records_json), ("errors.jsonl", records_jsonl)],
+)
+def test_each_file_form_reads_back_the_same_records(
+    tmp_path: Path, name: str, write: object
+) -> None:
+    path = tmp_path / name
+    path.write_text(write(RECORDS), encoding="utf-8")  # type: ignore[operator]
+    assert load_records(path) == RECORDS
+    assert load_records(tmp_path) == RECORDS
+
+
+def test_the_committed_dataset_reads_the_same_from_csv_and_json() -> None:
+    folder = ROOT / "normalized"
+    assert load_records(folder / "errors.csv") == load_records(folder / "errors.json")
+
+
+def test_a_dataset_written_before_the_inferred_fields_reads_with_empty_values() -> None:
+    text = "key,source,http_status,code,repairs,extra\nk,s,404,E1,,\n"
+    (record,) = records_from_text(text, ".csv", "old.csv")
+    assert record == Record(key="k", source="s", http_status=404, code="E1")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("key,http_status\nk,4x4\n", "record 1, http_status: not an integer"),
+        ("key,evidence\nk,{}\n", "record 1, evidence: expected a JSON list"),
+        ("key,extra\nk,[]\n", "record 1, extra: expected a JSON object"),
+    ],
+)
+def test_a_cell_of_the_wrong_kind_is_one_line_naming_record_and_field(
+    text: str, problem: str
+) -> None:
+    with pytest.raises(DatasetError, match=rf"^x\.csv: {problem}$"):
+        records_from_text(text, ".csv", "x.csv")
+
+
+def test_a_jsonl_line_that_is_not_an_object_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "errors.jsonl"
+    path.write_text('{"key": "a"}\n[1]\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"errors\.jsonl: line 2: expected a record object"):
+        load_records(path)
+
+
+def test_compare_takes_records_files_and_folders_alike(tmp_path: Path) -> None:
+    (tmp_path / "errors.json").write_text(records_json(RECORDS), encoding="utf-8")
+    changed = [RECORDS[0], Record(**{**RECORDS[1].as_dict(), "category": "resource_exhausted"})]
+    by_records = compare(RECORDS, changed)
+    assert compare(tmp_path, changed) == by_records
+    assert compare(str(tmp_path / "errors.json"), changed) == by_records
+    assert [c.fields for c in by_records.changed] == [{"category": ("", "resource_exhausted")}]
+
+
+def test_diff_json_keeps_numbers_as_numbers_and_objects_as_objects() -> None:
+    added = Record(key="s/b/E2", source="s", section="B", http_status=503, code="E2")
+    old = [RECORDS[0]]
+    new = [Record(**{**RECORDS[0].as_dict(), "http_status": 429, "extra": {}}), added]
+    data = json.loads(render_json(compare(old, new)))
+    (source,) = data["sources"]
+    (row,) = source["added"]
+    assert row["http_status"] == 503 and row["extra"] == {} and row["evidence"] == []
+    (change,) = source["changed"]
+    assert change["http_status"] == 429
+    assert change["fields"]["http_status"] == [400, 429]
+    assert change["fields"]["extra"] == [{"Level": "high"}, {}]
+
+
+def test_rows_of_one_code_in_two_sections_are_named_with_their_section() -> None:
+    one = Record(key="s/a/E", source="s", section="Orders", code="E", message="x")
+    two = Record(key="s/b/E", source="s", section="Refunds", code="E", message="y")
+    text = render_markdown(compare([], [one, two]))
+    assert "- `E` in Orders: x" in text
+    assert "- `E` in Refunds: y" in text
