@@ -31,6 +31,7 @@ from scraper.fetch import (
     source_id_for_url,
 )
 from scraper.types import Snapshot, Source
+from tests.conftest import run_cli
 from tests.httpserver import Handle, TestServer, reply
 
 T0 = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
@@ -685,3 +686,51 @@ def test_fetch_url_derives_the_source_id(policy: FetchPolicy) -> None:
 )
 def test_source_id_for_url(url: str, expected: str) -> None:
     assert source_id_for_url(url) == expected
+
+
+def fetch_url_failure(url: str, policy: FetchPolicy) -> str:
+    """The message of the FetchError that fetching `url` with fetch_url must raise."""
+    with pytest.raises(FetchError) as caught:
+        fetch_url(url, policy)
+    return str(caught.value)
+
+
+def test_fetch_url_errors_name_the_url_given(policy: FetchPolicy) -> None:
+    with TestServer(handle_in_turn((404, {}, b"gone")), robots=503) as server:
+        url = server.url("/docs/x.html")
+        message = fetch_url_failure(url, dataclasses.replace(policy, retries=0))
+        assert message.startswith(f"{url}: not fetched: robots.txt unreachable")
+        assert fetch_url_failure(url, dataclasses.replace(policy, respect_robots=False)) == (
+            f"{url}: HTTP 404"
+        )
+
+
+def test_fetch_url_errors_after_a_redirect_name_the_url_given(policy: FetchPolicy) -> None:
+    with TestServer(handle_in_turn((404, {}, b"gone"))) as target:
+        moved = target.url("/moved.html")
+        with TestServer(handle_in_turn((301, {"Location": moved}, b""))) as front:
+            url = front.url("/errors.html")
+            assert fetch_url_failure(url, policy) == f"{url}: HTTP 404"
+
+
+def test_fetch_url_takes_retries_from_the_policy(policy: FetchPolicy, sleeps: list[float]) -> None:
+    with TestServer(handle_in_turn((503, {}, b"busy"))) as server:
+        url = server.url("/errors.md")
+        message = fetch_url_failure(url, dataclasses.replace(policy, retries=1))
+        assert message == f"{url}: HTTP 503 after 2 attempts"
+        assert server.count("/errors.md") == 2
+        assert fetch_url_failure(url, dataclasses.replace(policy, retries=0)) == (
+            f"{url}: HTTP 503"
+        )
+        assert server.count("/errors.md") == 3
+    assert len(sleeps) == 1
+
+
+def test_parse_url_names_the_url_when_the_fetch_fails() -> None:
+    """`python -m scraper parse URL`: one line on stderr naming the URL, not a derived id."""
+    with TestServer(handle_in_turn((404, {}, b"gone"))) as server:
+        url = server.url("/docs/x.html")
+        proc = run_cli("parse", url, timeout=60)
+    assert proc.returncode != 0
+    assert proc.stdout == b""
+    assert proc.stderr.decode().splitlines() == [f"scraper: {url}: HTTP 404"]

@@ -99,11 +99,12 @@ def test_the_deadline_holds_for_each_retry(policy: FetchPolicy) -> None:
 def test_fetch_url_of_parse_has_the_same_deadline(policy: FetchPolicy) -> None:
     stopping = threading.Event()
     with TestServer(header_drip(stopping)) as server:
+        url = server.url("/errors.md")
         try:
-            message, took = timed_failure(fetch_url, server.url("/errors.md"), policy)
+            message, took = timed_failure(fetch_url, url, policy)
         finally:
             stopping.set()
-    assert message == "errors: timed out"
+    assert message == f"{url}: timed out"
     assert took < policy.timeout + 1.0
 
 
