@@ -28,6 +28,7 @@ from scraper.fields import RECORD_SPECS, FieldSpec
 from scraper.reader import MAX_DATASET_FILE_BYTES as MAX_DATASET_FILE_BYTES
 from scraper.reader import load_records
 from scraper.reader import read_dataset_file as read_dataset_file
+from scraper.schema import record_schema_json
 from scraper.serialize import csv_text, records_csv, records_json
 from scraper.types import Record
 
@@ -47,7 +48,14 @@ SOURCE_FIELDS: tuple[str, ...] = (
     "error",
 )
 
-DATASET_FILES = ("errors.csv", "errors.json", "sources.csv", "datapackage.json")
+DATASET_FILES = (
+    "errors.csv",
+    "errors.json",
+    "sources.csv",
+    "datapackage.json",
+    "errors.schema.json",
+)
+"""The files a refresh writes in normalized/, each replaced together with the others."""
 
 @dataclass(slots=True)
 class SourceRow:
@@ -149,6 +157,7 @@ def dataset_texts(records: list[Record], sources: list[SourceRow]) -> dict[str, 
         "errors.json": records_json(records),
         "sources.csv": sources_csv(sources),
         "datapackage.json": datapackage_json(),
+        "errors.schema.json": record_schema_json(),
     }
 
 

@@ -239,3 +239,9 @@ def _as_object(value: Any) -> dict[str, str]:
 
 
 _CONVERT = {"text": _as_text, "status": _as_status, "list": _as_list, "object": _as_object}
+
+
+def load(path: str | Path = "normalized") -> list[Record]:
+    """The records of a dataset: a folder (its errors.csv, else errors.json or errors.jsonl)
+    or one of those files. Raises DatasetError, one line naming the file and the problem."""
+    return load_records(path)

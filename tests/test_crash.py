@@ -21,9 +21,9 @@ import sys
 import time
 from pathlib import Path
 
+from scraper.dataset import DATASET_FILES
 from tests.conftest import ROOT, run_cli
 
-DATASET_FILES = ("errors.csv", "errors.json", "sources.csv", "datapackage.json")
 SOURCES = 120
 EXTRA_ROWS = 60
 FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)

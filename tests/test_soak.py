@@ -26,13 +26,14 @@ from pathlib import Path
 
 import pytest
 
+from scraper.dataset import DATASET_FILES as DATASET_FILES_WRITTEN
 from tests.conftest import ROOT
 from tests.httpserver import TestServer, reply
 
 pytestmark = pytest.mark.soak
 
 SOURCES = 200
-DATASET_FILES = ["datapackage.json", "errors.csv", "errors.json", "sources.csv"]
+DATASET_FILES = sorted(DATASET_FILES_WRITTEN)
 PROCESS_TIMEOUT = 120.0
 """No process of the soak may run longer than this: the test always ends by itself."""
 LOCK_REFUSAL = "another refresh of this project is running"
