@@ -7,6 +7,7 @@ titles are translated, so they cannot be compared as text; a section's position 
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
@@ -48,27 +49,27 @@ def _pair_pass(
 ) -> None:
     """Pair still-free rows that share `key` (and the section position, when given), each
     translation row with the first free original row in document order."""
-    free: dict[Hashable, list[int]] = {}
+    free: dict[Hashable, deque[int]] = {}
     for index, row in enumerate(original):
         if index not in taken and key(row) is not None:
             place = (key(row), ordinals[1][index]) if ordinals else key(row)
-            free.setdefault(place, []).append(index)
+            free.setdefault(place, deque()).append(index)
     for index, row in enumerate(translation):
         if index in pairs or key(row) is None:
             continue
         place = (key(row), ordinals[0][index]) if ordinals else key(row)
         candidates = free.get(place)
         if candidates:
-            match = candidates.pop(0)
+            match = candidates.popleft()
             pairs[index] = match
             taken.add(match)
 
 
-def _why_unaligned(row: Record, original: Sequence[Record]) -> str:
+def _why_unaligned(row: Record, original: Sequence[Record], listed_codes: Counter[str]) -> str:
     if not original:
         return "the original has no rows"
     if row.code:
-        listed = sum(other.code == row.code for other in original)
+        listed = listed_codes[row.code]
         if not listed:
             return f"code {row.code!r} is not in the original"
         return f"code {row.code!r} is listed more often than in the original ({listed})"
@@ -90,8 +91,9 @@ def align_rows(translation: Sequence[Record], original: Sequence[Record]) -> Ali
     _pair_pass(translation, original, pairs, taken, _exact_key, ordinals)
     _pair_pass(translation, original, pairs, taken, _exact_key)
     _pair_pass(translation, original, pairs, taken, _code_key)
+    listed_codes = Counter(row.code for row in original)
     unaligned = {
-        index: _why_unaligned(row, original)
+        index: _why_unaligned(row, original, listed_codes)
         for index, row in enumerate(translation)
         if index not in pairs
     }
