@@ -125,7 +125,7 @@ def test_bench_harness_checks_and_reports() -> None:
     proc = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "scripts" / "bench.py"),
+            *("-m", "scripts.bench"),
             *("--rounds", "1", "--sections", "4", "--rows", "10", "--sources", "12"),
             "--no-write",
         ],
