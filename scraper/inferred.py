@@ -123,12 +123,14 @@ def status_claims(records: Sequence[Record]) -> list[StatusClaim]:
 
 
 def claimed_codes(sentence: str, page_codes: frozenset[str] = frozenset()) -> list[str]:
-    """The codes, patterns and ranges a sentence names after a claim phrase.
+    """The codes, patterns and ranges a sentence names after a claim phrase (NFKC-folded:
+    full-width "４００１ｘｘ" is 4001xx).
 
     An item counts when it is a pattern or range, or one of `page_codes`; the list ends at the
     first item that is neither.
     """
     syntax = _claim_syntax()
+    sentence = _fold(sentence)
     named: list[str] = []
     for phrase in syntax.phrase.finditer(sentence):
         position = phrase.end()
@@ -148,31 +150,34 @@ def claimed_codes(sentence: str, page_codes: frozenset[str] = frozenset()) -> li
 
 
 def _read_item(sentence: str, position: int, page_codes: frozenset[str]) -> tuple[str, int] | None:
-    token = _CODE_TOKEN.match(sentence, position)
-    if token is None:
+    """The code, pattern or range at `position` and where it ends, or None."""
+    first = _token_at(sentence, position)
+    if first is None:
         return None
-    first, end = _trim(token.group()), token.start() + len(_trim(token.group()))
-    joined = _claim_syntax().range_separator.match(sentence, end)
-    if joined:
-        second = _CODE_TOKEN.match(sentence, joined.end())
-        if second:
-            whole = sentence[position : second.start()] + _trim(second.group())
-            parsed = parse_code_pattern(_fold(whole))
-            if parsed and parsed.kind == "range":
-                return _fold(whole), second.start() + len(_trim(second.group()))
-    code = _fold(first)
-    if code and (code in page_codes or parse_code_pattern(code) is not None):
-        return code, end
+    joined = _claim_syntax().range_separator.match(sentence, first)
+    second = _token_at(sentence, joined.end()) if joined else None
+    if second is not None:
+        whole = sentence[position:second]
+        parsed = parse_code_pattern(whole)
+        if parsed and parsed.kind == "range":
+            return whole, second
+    code = sentence[position:first]
+    if code in page_codes or parse_code_pattern(code) is not None:
+        return code, first
     return None
 
 
-def _trim(token: str) -> str:
-    return token.rstrip(".-")
+def _token_at(sentence: str, position: int) -> int | None:
+    """Where the code token at `position` ends; a trailing full stop ends the sentence."""
+    token = _CODE_TOKEN.match(sentence, position)
+    if token is None:
+        return None
+    end = position + len(token.group().rstrip(".-"))
+    return end if end > position else None
 
 
 def _fold(text: str) -> str:
-    """Full-width digits and letters as ASCII ("４００１ｘｘ" is 4001xx)."""
-    return unicodedata.normalize("NFKC", text).strip()
+    return unicodedata.normalize("NFKC", text)
 
 
 def _sentences(record: Record) -> Iterator[str]:
