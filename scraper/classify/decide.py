@@ -1,0 +1,188 @@
+"""Decide a record's category and retryability from its status and its words.
+
+Category: every field's words vote for categories, weighted by where they were found (code and
+title most, a suggestion least) and by how much a term says (strong or weak); the HTTP status
+votes for its AIP-193 category with a fixed weight, so a strong word in the message overrides
+the status and a weak one does not. Fields that agree add a little; ties go to the more
+specific category.
+
+Retryable: an explicit retry column wins; then a code's shape (mail status classes); then the
+words (never retry, retry later, retry, transient conditions, lasting limits) read against the
+category; then the category's nature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scraper.classify.matching import Hit
+from scraper.classify.rules import Rules, rules
+from scraper.columns.lexicon import fold
+from scraper.types import Record
+
+TEXT_FIELDS = ("code", "title", "message", "description", "suggestion")
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """What the rules decided for one record, and why."""
+
+    category: str
+    """One of scraper.fields.CATEGORIES."""
+    retryable: str
+    """yes, no or unknown."""
+    evidence: tuple[str, ...]
+    """The rules that decided both, strongest first: "status 429", "code word throttling"."""
+
+
+@dataclass(slots=True)
+class _Vote:
+    best: float = 0.0
+    why: str = ""
+    fields: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A record's text, folded once: (field, folded text) pairs, and its retry column."""
+
+    texts: tuple[tuple[str, str], ...]
+    retry_cell: tuple[str, str] | None
+    """(header, cell) of an explicit retry column."""
+
+
+def classify(record: Record) -> Classification:
+    """The category, retryability and evidence for a record. Pure: the record is not changed."""
+    compiled = rules()
+    row = _read_row(record, compiled)
+    status, status_name = _status(record)
+    category, category_evidence = _decide_category(row, status, status_name, compiled)
+    retryable, retry_evidence = _decide_retryable(row, record, category, compiled)
+    return Classification(category, retryable, (*category_evidence, *retry_evidence))
+
+
+def _status(record: Record) -> tuple[int | None, str]:
+    if record.http_status is not None:
+        return record.http_status, f"status {record.http_status}"
+    if record.inferred_http_status is not None:
+        return record.inferred_http_status, f"inferred status {record.inferred_http_status}"
+    return None, ""
+
+
+def _read_row(record: Record, compiled: Rules) -> _Row:
+    texts = [(name, fold(getattr(record, name))) for name in TEXT_FIELDS]
+    retry_cell: tuple[str, str] | None = None
+    for header, cell in record.extra.items():
+        if retry_cell is None and compiled.retry_headers.find(fold(header)):
+            retry_cell = (header, cell)
+        else:
+            texts.append(("extra", fold(cell)))
+    return _Row(tuple((name, text) for name, text in texts if text), retry_cell)
+
+
+def _field_label(name: str) -> str:
+    return "code word" if name == "code" else f"{name}:"
+
+
+def _decide_category(
+    row: _Row, status: int | None, status_name: str, compiled: Rules
+) -> tuple[str, tuple[str, ...]]:
+    votes: dict[str, _Vote] = {}
+
+    def vote(category: str, weight: float, source: str, why: str) -> None:
+        entry = votes.setdefault(category, _Vote())
+        entry.fields.add(source)
+        if weight > entry.best:
+            entry.best, entry.why = weight, why
+
+    strong = compiled.strength_weights["strong"]
+    status_category = compiled.status_category(status) if status is not None else ""
+    for name, text in row.texts:
+        field_weight = compiled.field_weights[name]
+        named = compiled.codes.get(text) if name in ("code", "title") else None
+        if named:
+            vote(named, field_weight * strong, name, f"{_field_label(name)} {text} names it")
+        hits = compiled.categories.find(text)
+        if name == "title" and status_category and _restates_status(text, hits, status_category):
+            continue
+        for hit in hits:
+            category, strength, lang = hit.label
+            weight = field_weight * compiled.strength_weights[strength]
+            vote(category, weight, name, f"{_field_label(name)} {hit.term} ({lang})")
+    if status_category:
+        vote(status_category, compiled.status_weight, "status", status_name)
+    if not votes:
+        return "unknown", ("no status and no telling words",)
+
+    def score(item: tuple[str, _Vote]) -> tuple[float, int]:
+        category, entry = item
+        total = entry.best + compiled.agreement * (len(entry.fields) - 1)
+        return total, -compiled.rank.get(category, len(compiled.rank))
+
+    category, winner = max(votes.items(), key=score)
+    evidence = [winner.why]
+    if status is not None and winner.why != status_name:
+        if "status" in winner.fields:
+            evidence.append(status_name)
+        else:
+            evidence.append(f"{status_name} ({status_category}) overridden")
+    return category, tuple(evidence)
+
+
+def _restates_status(title: str, hits: list[Hit], status_category: str) -> bool:
+    """Whether a title only names the row's status (its reason phrase, or words of the
+    status's own category), so that it adds nothing to what the status says."""
+    if title in rules().reason_phrases:
+        return True
+    return bool(hits) and all(hit.label[0] == status_category for hit in hits)
+
+
+def _decide_retryable(
+    row: _Row, record: Record, category: str, compiled: Rules
+) -> tuple[str, tuple[str, ...]]:
+    if row.retry_cell is not None:
+        header, cell = row.retry_cell
+        value = fold(cell) or cell.strip()
+        if value in compiled.retry_yes:
+            return "yes", (f"column {header}: {cell}",)
+        if value in compiled.retry_no:
+            return "no", (f"column {header}: {cell}",)
+    for shape in compiled.code_shapes:
+        if shape.pattern.match(record.code.strip()):
+            return shape.retryable, (f"code shape: {shape.name}",)
+    for name in (fold(record.code), fold(record.title)):
+        named = compiled.retry_by_code.get(name)
+        if named:
+            return named, (f"code {name}: retryable {named}",)
+    hits: dict[str, Hit] = {}
+    for _, text in row.texts:
+        for hit in compiled.retry.find(text):
+            hits.setdefault(hit.label[0], hit)
+
+    def said(kind: str) -> str:
+        hit = hits[kind]
+        return f"text: {hit.term} ({hit.label[1]})"
+
+    if "never" in hits:
+        return "no", (said("never"),)
+    if "later" in hits:
+        return "yes", (said("later"),)
+    if category in compiled.fix_first:
+        if category == "failed_precondition" and "clears_by_waiting" in hits:
+            return "yes", (said("clears_by_waiting"), "a state that clears by waiting")
+        reason = f"{category}: the client must change something first"
+        return "no", (reason, said("again")) if "again" in hits else (reason,)
+    transient = hits.get("transient") or hits.get("clears_by_waiting")
+    if category == "resource_exhausted":
+        # A limit passes by waiting only when it is a rate; "retry" alone does not say which.
+        if transient:
+            return "yes", (f"text: {transient.term} ({transient.label[1]})", "a rate, not a cap")
+        if "lasting_limit" in hits:
+            return "no", (said("lasting_limit"), "a lasting limit, not a rate")
+        return "unknown", ("resource_exhausted: neither a rate nor a lasting limit",)
+    if "again" in hits and "spent" not in hits:
+        return "yes", (said("again"),)
+    if transient:
+        return "yes", (f"text: {transient.term} ({transient.label[1]})", "a transient condition")
+    verdict = compiled.retry_by_category.get(category, "unknown")
+    return verdict, (f"{category} is retryable: {verdict}",)
