@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper.errors import DatasetError
-from scraper.match import match_records
+from scraper.matching import match_records
 from scraper.patterns import code_breadth
 from scraper.types import Record
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from scraper.errors import DatasetError
 from scraper.patterns import code_breadth, code_pattern
@@ -67,3 +68,18 @@ def _pattern_matches(record: Record, code: str) -> bool:
 def _compiled(regex: str) -> re.Pattern[str]:
     # ASCII: \d means 0-9, as in the other engines the dataset's patterns are written for.
     return re.compile(regex, re.ASCII)
+
+
+def match(
+    code: str,
+    status: int | None = None,
+    records: Iterable[Record] | str | Path = "normalized",
+) -> list[Record]:
+    """The records a concrete code (and status) returned by an API belongs to: exact codes
+    first, then the records whose code pattern matches it, narrowest first. `records` is a
+    list of records or a dataset (folder or file) to load."""
+    if isinstance(records, str | Path):
+        from scraper.reader import load_records
+
+        records = load_records(records)
+    return match_records(code, records, status)
