@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from scraper import __version__
-from scraper.errors import ScraperError
+from scraper.errors import ScraperError, UsageError
+from scraper.limits import DEFAULT_LIMITS
 from scraper.types import COLUMN_TARGETS
 
 EXIT_OK = 0
@@ -39,6 +41,58 @@ def _count(minimum: int) -> Any:
         return value
 
     return convert
+
+
+def _seconds(minimum: float, inclusive: bool) -> Any:
+    """An argparse type: a finite number of seconds above `minimum` (or equal to it when
+    `inclusive`); anything else is a usage error naming the option."""
+    bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
+
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
+        if not math.isfinite(value) or value < minimum or (value == minimum and not inclusive):
+            raise argparse.ArgumentTypeError(f"must be {bound} seconds, not {text}")
+        return value
+
+    return convert
+
+
+def _size(n: int) -> str:
+    """A byte count as help text shows it: 64 MiB, 20 MiB, 1000 bytes."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n} bytes"
+
+
+class _CodeDefault:
+    """A default shown in help, looked up from the code only when help is printed (the fetch
+    policy's module imports httpx, which most commands never need)."""
+
+    def __init__(self, look_up: Callable[[], object]) -> None:
+        self._look_up = look_up
+
+    def __str__(self) -> str:
+        return str(self._look_up())
+
+
+def _shows_default(action: argparse.Action, look_up: Callable[[], object]) -> None:
+    """Let `action`'s help say "%(code_default)s" for the value the code uses when the option
+    is not given: argparse fills help texts from the action's attributes."""
+    action.code_default = _CodeDefault(look_up)  # type: ignore[attr-defined]
+
+
+def _fetch_default(name: str) -> Callable[[], object]:
+    def look_up() -> object:
+        from scraper.fetch import FetchPolicy
+
+        value = getattr(FetchPolicy(), name)
+        return _size(value) if name == "max_bytes" else f"{value:g}"
+
+    return look_up
 
 
 def _column_pair(text: str) -> tuple[str, str]:
@@ -152,28 +206,29 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_count(1),
         default=None,
         metavar="N",
-        help="refuse pages larger than N bytes (default: 64 MiB)",
+        help=f"refuse pages larger than N bytes (default: {_size(DEFAULT_LIMITS.max_page_bytes)})",
     )
     parse.add_argument(
         "--max-rows",
         type=_count(1),
         default=None,
         metavar="N",
-        help="refuse tables with more than N rows (default: 200000)",
+        help=f"refuse tables with more than N rows (default: {DEFAULT_LIMITS.max_rows})",
     )
     parse.add_argument(
         "--max-columns",
         type=_count(1),
         default=None,
         metavar="N",
-        help="cut table rows at N columns (default: 1000)",
+        help=f"cut table rows at N columns (default: {DEFAULT_LIMITS.max_columns})",
     )
     parse.add_argument(
         "--max-cells",
         type=_count(1),
         default=None,
         metavar="N",
-        help="refuse tables with more than N cells, spans counted (default: 2000000)",
+        help="refuse tables with more than N cells, spans counted "
+        f"(default: {DEFAULT_LIMITS.max_cells})",
     )
 
     refresh = commands.add_parser(
@@ -207,38 +262,32 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="accept a source's row count falling by more than half",
     )
-    refresh.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="per-request timeout (default: 20)",
-    )
-    refresh.add_argument(
-        "--retries",
-        type=int,
-        default=None,
-        metavar="N",
-        help="retries on connection errors, 5xx and 429 (default: 3)",
-    )
-    refresh.add_argument(
-        "--delay",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="pause between two requests to the same host (default: 1)",
-    )
-    refresh.add_argument(
-        "--max-bytes",
-        type=_count(1),
-        default=None,
-        metavar="N",
-        help="response size cap in bytes (default: 20 MiB)",
-    )
+    fetch_options = (
+        ("--timeout", _seconds(0, inclusive=False), "SECONDS", "timeout",
+         "seconds per request, connect, headers and body together"),
+        ("--retries", _count(0), "N", "retries", "retries on connection errors, 5xx and 429"),
+        ("--delay", _seconds(0, inclusive=True), "SECONDS", "host_delay",
+         "seconds to pause between two requests to the same host"),
+        ("--max-bytes", _count(1), "N", "max_bytes", "response size cap in bytes"),
+    )  # fmt: skip
+    for option, kind, metavar, policy_field, meaning in fetch_options:
+        action = refresh.add_argument(
+            option,
+            type=kind,
+            default=None,
+            metavar=metavar,
+            help=f"{meaning} (default: %(code_default)s)",
+        )
+        _shows_default(action, _fetch_default(policy_field))
     refresh.add_argument(
         "--ignore-robots", action="store_true", help="do not consult robots.txt (for every source)"
     )
-    refresh.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    refresh.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar, run summary line or page notes on stderr (failures and "
+        "warnings are still printed)",
+    )
 
     diff = commands.add_parser(
         "diff",
@@ -320,6 +369,9 @@ def _main(argv: Sequence[str] | None) -> int:
     }
     try:
         return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"scraper: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ScraperError as exc:
         print(f"scraper: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -339,11 +391,13 @@ def _interrupted(exc: KeyboardInterrupt) -> int:
     folder holds, and the summary on stdout when the new dataset was written."""
     from scraper.atomic import Terminated
 
-    refresh = sys.modules.get("scraper.refresh")  # only a refresh raises RefreshInterrupted
-    if refresh is not None and isinstance(exc, refresh.RefreshInterrupted):
-        if exc.summary:
+    interrupts = sys.modules.get("scraper.interrupts")  # only a refresh raises RefreshInterrupted
+    if interrupts is not None and isinstance(exc, interrupts.RefreshInterrupted):
+        if exc.report is not None:
+            from scraper.refresh_report import render_refresh_report
+
             try:
-                sys.stdout.write(exc.summary)
+                sys.stdout.write(render_refresh_report(exc.report))
                 sys.stdout.flush()
             except (BrokenPipeError, KeyboardInterrupt):
                 pass

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scraper import explain, serialize
 from scraper.bounded import read_file, read_stream
-from scraper.errors import ScraperError
+from scraper.errors import UsageError
 from scraper.limits import DEFAULT_LIMITS, Limits
 from scraper.normalize import PageInfo, slug
 from scraper.pipeline import PageRecords
@@ -57,7 +57,7 @@ def _overrides(args: argparse.Namespace) -> ColumnOverrides:
     try:
         return column_overrides(args.columns, args.header)
     except ValueError as exc:
-        raise ScraperError(f"--column: {exc.args[0]}") from None
+        raise UsageError(f"--column: {exc.args[0]}") from None
 
 
 def run_parse(args: argparse.Namespace) -> int:
@@ -185,25 +185,40 @@ def _write_records(records: Iterable[Record], fmt: str) -> int:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from scraper.refresh import RefreshOptions, refresh
-
-    options = RefreshOptions(
-        offline=args.offline,
-        only=tuple(args.sources),
-        accept_drops=args.accept_drops,
-        timeout=args.timeout,
-        retries=args.retries,
-        delay=args.delay,
-        max_bytes=args.max_bytes,
-        respect_robots=not args.ignore_robots,
-        progress=not args.quiet and sys.stderr.isatty(),
-        verbose=not args.quiet,
+    """Refresh, then print the summary on stdout and on stderr the run's line, the pages'
+    notes (unless --quiet), the sources that yield no rows and those that failed. Exit 1
+    when a source failed or was held back."""
+    from scraper.progress import ProgressBar
+    from scraper.refresh import refresh
+    from scraper.refresh_report import (
+        empty_warnings,
+        refresh_status_line,
+        render_refresh_report,
     )
-    report = refresh(args.manifest, options)
-    sys.stdout.write(report.summary)
-    if options.verbose:
+
+    bar = ProgressBar(enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        report = refresh(
+            args.manifest,
+            offline=args.offline,
+            only=args.sources,
+            accept_drops=args.accept_drops,
+            timeout=args.timeout,
+            retries=args.retries,
+            delay=args.delay,
+            max_bytes=args.max_bytes,
+            respect_robots=not args.ignore_robots,
+            on_progress=bar,
+        )
+    finally:
+        bar.close()
+    sys.stdout.write(render_refresh_report(report))
+    if not args.quiet:
+        _note(refresh_status_line(report))
         for line in report.notes:
             _note(f"scraper: {line}")
+    for line in empty_warnings(report):
+        _note(f"scraper: warning: {line}")
     for line in report.problems:
         _note(f"scraper: {line}")
     return 1 if report.problems else 0
@@ -218,7 +233,7 @@ def run_diff(args: argparse.Namespace) -> int:
         new = diff.load_records(new_path)
     else:
         if not args.old or not args.new:
-            raise ScraperError("diff: give OLD and NEW, or --git REV [NEW]")
+            raise UsageError("diff: give OLD and NEW, or --git REV [NEW]")
         old = diff.load_records(Path(args.old))
         new = diff.load_records(Path(args.new))
     result = diff.compare(old, new)
@@ -230,15 +245,21 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    """Problems on stderr and exit 1; else a JSON line on stdout. Sources that are stale,
+    failed or empty are warnings on stderr: the dataset is still valid (exit 0)."""
     from scraper import dataset
-    from scraper.validate import validate_dataset
+    from scraper.validate import source_warnings, validate_dataset
 
     problems = validate_dataset(args.folder, frictionless=args.frictionless)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         return 1
+    warnings = source_warnings(args.folder)
+    for warning in warnings:
+        _note(f"warning: {warning}")
     records = dataset.read_records(args.folder)
     _note(f"{args.folder}: valid ({len(records)} records)")
-    print(json.dumps({"folder": str(args.folder), "records": len(records), "valid": True}))
+    summary = {"folder": str(args.folder), "records": len(records), "valid": True}
+    print(json.dumps({**summary, "warnings": warnings}))
     return 0

@@ -23,3 +23,7 @@ class ExtractError(ScraperError):
 
 class DatasetError(ScraperError):
     """The dataset on disk is missing, malformed or inconsistent."""
+
+
+class UsageError(ScraperError):
+    """A command or call was given arguments it cannot use (exit status 2 on the command line)."""

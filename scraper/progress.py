@@ -6,28 +6,36 @@ import sys
 import threading
 from typing import TextIO
 
+_WIDTH = 30
+_LINE = 100
 
-class Progress:
-    def __init__(self, total: int, label: str, enabled: bool, stream: TextIO | None = None) -> None:
-        self.total = max(total, 1)
-        self.label = label
+
+class ProgressBar:
+    """Draws the progress reports of a staged job, e.g. refresh's
+    on_progress(stage, done, total, what), as one line redrawn in place; each stage starts
+    its bar anew. Disabled, it draws nothing. Safe to call from several threads."""
+
+    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
         self.enabled = enabled
-        self.done = 0
         self._stream = stream or sys.stderr
         self._lock = threading.Lock()
+        self._drawn = False
 
-    def advance(self, what: str = "") -> None:
+    def __call__(self, stage: str, done: int, total: int, what: str = "") -> None:
+        if not self.enabled:
+            return
+        total = max(total, 1)
+        filled = _WIDTH * min(done, total) // total
+        bar = "#" * filled + "-" * (_WIDTH - filled)
         with self._lock:
-            self.done += 1
-            if not self.enabled:
-                return
-            width = 30
-            filled = width * self.done // self.total
-            bar = "#" * filled + "-" * (width - filled)
-            self._stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {what[:40]:40}")
+            self._stream.write(f"\r{stage} [{bar}] {done}/{total} {what[:40]:40}")
             self._stream.flush()
+            self._drawn = True
 
     def close(self) -> None:
-        if self.enabled:
-            self._stream.write("\r" + " " * 100 + "\r")
-            self._stream.flush()
+        """Clear the line, so that what is printed next starts on a clean line."""
+        with self._lock:
+            if self._drawn:
+                self._stream.write("\r" + " " * _LINE + "\r")
+                self._stream.flush()
+                self._drawn = False

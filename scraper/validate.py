@@ -55,7 +55,7 @@ def _check_records(folder: Path, problems: list[str]) -> None:
     for record_source in sorted(set(per_source) - set(ids)):
         problems.append(f"{folder}/errors.csv: source {record_source!r} is not in sources.csv")
     for source in sources:
-        if source.status not in ("ok", "stale", "failed"):
+        if source.status not in SOURCE_STATUSES:
             problems.append(f"{folder}/sources.csv: {source.id}: status {source.status!r}")
         if source.rows != per_source.get(source.id, 0):
             problems.append(
@@ -76,6 +76,29 @@ def _check_records(folder: Path, problems: list[str]) -> None:
                 problems.append(
                     f"{folder}/sources.csv: {source.id}: {source.raw_file} sha256 differs"
                 )
+
+
+SOURCE_STATUSES = ("ok", "empty", "stale", "failed")
+"""A source's status in sources.csv: ok, empty (its page yields no rows), stale (its last
+refresh failed; its previous rows are kept) or failed (it failed and never had rows)."""
+
+
+def source_warnings(folder: Path) -> list[str]:
+    """One line per source of sources.csv whose status is not ok: stale, failed or empty,
+    with its error. These do not make a dataset invalid: a failed source keeps its previous
+    rows, and a page may have no error table. An unreadable sources.csv gives no warnings
+    (validate_dataset reports it)."""
+    try:
+        sources = read_sources(folder)
+    except ScraperError:
+        return []
+    warnings = []
+    for source in sources:
+        if source.status == "ok":
+            continue
+        why = source.error or ("no rows" if source.status == "empty" else "no error recorded")
+        warnings.append(f"{folder}/sources.csv: {source.id}: {source.status}: {why}")
+    return warnings
 
 
 def _check_manifest(folder: Path, problems: list[str]) -> None:

@@ -97,6 +97,7 @@ def test_validate_accepts_the_committed_dataset() -> None:
         "folder": str(ROOT / "normalized"),
         "records": 84,
         "valid": True,
+        "warnings": [],
     }
 
 
@@ -119,7 +120,7 @@ def test_diff_of_a_dataset_with_itself_is_no_changes() -> None:
 
 def test_diff_needs_two_sides() -> None:
     proc = run_cli("diff", str(ROOT / "normalized"))
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a usage error
     assert "give OLD and NEW" in proc.stderr.decode()
 
 

@@ -19,7 +19,10 @@ from pathlib import Path
 import pytest
 
 from scraper import refresh as refresh_module
-from scraper.refresh import RefreshInterrupted, RefreshOptions
+from scraper.diff import Diff
+from scraper.refresh import RefreshInterrupted
+from scraper.refresh_report import render_refresh_report
+from scraper.types import Record
 from tests.conftest import ROOT
 from tests.httpserver import TestServer
 from tests.test_one_writer import (
@@ -87,26 +90,26 @@ def test_the_library_says_an_interrupt_after_the_swap_left_the_new_dataset(
     with TestServer(content.handle) as server:
         manifest = _project(tmp_path, server)
         _add_a_row(content)
-        summary = refresh_module._summary
+        changes = refresh_module._changes
         calls: list[int] = []
 
-        def interrupted_once(old: list[object], new: list[object]) -> str:
+        def interrupted_once(old: list[Record], new: list[Record]) -> Diff:
             calls.append(1)
             if len(calls) == 1:
                 raise KeyboardInterrupt  # Ctrl-C just after the swap
-            return summary(old, new)  # type: ignore[arg-type]
+            return changes(old, new)
 
-        monkeypatch.setattr(refresh_module, "_summary", interrupted_once)
-        options = RefreshOptions(delay=0, timeout=5, verbose=False)
+        monkeypatch.setattr(refresh_module, "_changes", interrupted_once)
         with pytest.raises(RefreshInterrupted) as caught:
-            refresh_module.refresh(manifest, options)
+            refresh_module.refresh(manifest, delay=0, timeout=5)
     folder = tmp_path / "normalized"
     assert caught.value.written
     assert not caught.value.terminated
     assert str(caught.value) == (
         f"interrupted after the new dataset was written; {folder}/ is complete"
     )
-    assert "ThrottlingNew" in caught.value.summary
+    assert caught.value.report is not None
+    assert "ThrottlingNew" in render_refresh_report(caught.value.report)
     assert "ThrottlingNew" in (folder / "errors.csv").read_text(encoding="utf-8")
     assert leftovers(tmp_path) == []
 
@@ -115,16 +118,16 @@ _INTERRUPT_AFTER_THE_SWAP = """
 import sys
 from scraper import cli, refresh
 
-summary = refresh._summary
+changes = refresh._changes
 calls = []
 
 def interrupted_once(old, new):
     calls.append(1)
     if len(calls) == 1:
         raise {exception}
-    return summary(old, new)
+    return changes(old, new)
 
-refresh._summary = interrupted_once
+refresh._changes = interrupted_once
 sys.exit(cli.main(sys.argv[1:]))
 """
 

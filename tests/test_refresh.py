@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from scraper import refresh as refresh_module
+from scraper import refresh_sources
 from scraper.normalize import PageInfo
 from scraper.pipeline import ParsedPage, parse_page
-from scraper.refresh import RefreshOptions
 from scraper.types import NO_OVERRIDES, ColumnOverrides
 from tests.conftest import ROOT, run_cli
 from tests.httpserver import TestServer, reply
@@ -217,7 +217,7 @@ def test_an_unknown_source_id_is_a_clear_error(
     _, server = site
     manifest = make_project(tmp_path, server)
     code, _, err = refresh(manifest, "--source", "nope")
-    assert code == 1
+    assert code == 2  # a usage error, as a mistyped option is
     assert err.strip().splitlines() == [f"scraper: {manifest}: no source with id 'nope'"]
 
 
@@ -320,8 +320,8 @@ def test_a_sources_overrides_reach_the_page_reader(
         seen[page.source] = page.overrides
         return parse_page(body, page, **kwargs)
 
-    monkeypatch.setattr(refresh_module, "parse_page", recording_parse_page)
-    report = refresh_module.refresh(manifest, RefreshOptions(offline=True, verbose=False))
+    monkeypatch.setattr(refresh_sources, "parse_page", recording_parse_page)
+    report = refresh_module.refresh(manifest, offline=True)
     assert report.problems == []
     assert seen == {
         "acme": ColumnOverrides(
