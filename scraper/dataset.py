@@ -10,7 +10,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from scraper.atomic import (
     temporary_files,
     write_bytes_atomic,
 )
+from scraper.catalog import build_catalog, catalog_json, catalog_resource
 from scraper.errors import DatasetError
 from scraper.fields import RECORD_SPECS, FieldSpec
 from scraper.reader import MAX_DATASET_FILE_BYTES as MAX_DATASET_FILE_BYTES
@@ -30,7 +31,7 @@ from scraper.reader import load_records
 from scraper.reader import read_dataset_file as read_dataset_file
 from scraper.schema import record_schema_json
 from scraper.serialize import csv_text, records_csv, records_json
-from scraper.types import Record
+from scraper.types import Record, Source
 
 SOURCE_FIELDS: tuple[str, ...] = (
     "id",
@@ -54,6 +55,7 @@ DATASET_FILES = (
     "sources.csv",
     "datapackage.json",
     "errors.schema.json",
+    "catalog.json",
 )
 """The files a refresh writes in normalized/, each replaced together with the others."""
 
@@ -73,7 +75,8 @@ class SourceRow:
     tables: int = 0
     rows: int = 0
     status: str = "ok"
-    """ok, stale (previous rows kept after a failure) or failed (no rows to keep)."""
+    """ok, stale (previous rows kept after a failure), failed (no rows to keep) or empty (the
+    page gave no row)."""
     error: str = ""
 
 
@@ -111,7 +114,7 @@ def datapackage() -> dict[str, Any]:
         for name in SOURCE_FIELDS
     ]
     source_fields[SOURCE_FIELDS.index("status")]["constraints"] = {
-        "enum": ["ok", "stale", "failed"]
+        "enum": ["ok", "stale", "failed", "empty"]
     }
     return {
         "name": "api-error-codes",
@@ -143,6 +146,7 @@ def datapackage() -> dict[str, Any]:
                 "encoding": "utf-8",
                 "schema": {"fields": source_fields, "primaryKey": ["id"], "missingValues": [""]},
             },
+            catalog_resource(),
         ],
     }
 
@@ -151,13 +155,17 @@ def datapackage_json() -> str:
     return json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
 
 
-def dataset_texts(records: list[Record], sources: list[SourceRow]) -> dict[str, str]:
+def dataset_texts(
+    records: list[Record], sources: list[SourceRow], manifest: Sequence[Source] = ()
+) -> dict[str, str]:
+    """Every file of the dataset as text; `manifest` says which sources translate which."""
     return {
         "errors.csv": records_csv(records),
         "errors.json": records_json(records),
         "sources.csv": sources_csv(sources),
         "datapackage.json": datapackage_json(),
         "errors.schema.json": record_schema_json(),
+        "catalog.json": catalog_json(build_catalog(records, manifest)),
     }
 
 
@@ -287,6 +295,7 @@ def write_dataset(
     records: list[Record],
     sources: list[SourceRow],
     on_replaced: Callable[[], None] | None = None,
+    manifest: Sequence[Source] = (),
 ) -> list[str]:
     """Replace the dataset as one set; returns the names of the files that changed.
 
@@ -298,7 +307,7 @@ def write_dataset(
     `on_replaced` is called as soon as the new set is in place, before an interrupt that
     arrived during the exchange acts: a caller learns which set an interrupt leaves.
     """
-    texts = dataset_texts(records, sources)
+    texts = dataset_texts(records, sources, manifest)
     changed = [name for name, text in texts.items() if not holds(folder / name, text.encode())]
     if not changed:
         return []

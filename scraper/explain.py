@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from scraper.types import ColumnDecision, TableExplanation
+from scraper.types import ColumnDecision, Record, TableExplanation
 
 
 def _plural(count: int, word: str) -> str:
@@ -58,6 +58,38 @@ def render_explanations_text(tables: Sequence[TableExplanation]) -> str:
     return "\n".join(paragraphs)
 
 
+def inference(record: Record) -> dict[str, object]:
+    """What the tool inferred about one record, and the evidence for it."""
+    return {
+        "key": record.key,
+        "category": record.category,
+        "retryable": record.retryable,
+        "code_pattern": record.code_pattern,
+        "inferred_http_status": record.inferred_http_status,
+        "evidence": list(record.evidence),
+    }
+
+
+def render_inferences_text(records: Sequence[Record]) -> str:
+    """One line per record: its name, the category and retry advice, any pattern or inferred
+    status, and the evidence that decided them."""
+    if not records:
+        return ""
+    lines = ["inferred, per record:"]
+    for record in records:
+        name = record.code or (str(record.http_status) if record.http_status else record.key)
+        decided = f"{record.category}, retryable {record.retryable}"
+        if record.code_pattern:
+            decided += f", pattern {record.code_pattern}"
+        if record.inferred_http_status is not None:
+            decided += f", status {record.inferred_http_status} inferred"
+        line = f"  {name}: {decided}"
+        if record.evidence:
+            line += f"  ({'; '.join(record.evidence)})"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def explanations_json(
     tables: Sequence[TableExplanation],
     *,
@@ -67,10 +99,12 @@ def explanations_json(
     lang: str,
     records: int,
     notes: Sequence[str] = (),
+    inferred: Sequence[Record] = (),
 ) -> str:
     """One JSON document on one line: the page, how it was read, its record count, one entry
-    per table in document order (`TableExplanation.as_dict()`) and the notes a person would
-    have read. ASCII only, so it stays valid JSON on a stream of any encoding."""
+    per table in document order (`TableExplanation.as_dict()`), the notes a person would
+    have read, and per record what was inferred with its evidence (`inference`). ASCII
+    only, so it stays valid JSON on a stream of any encoding."""
     document = {
         "page": page,
         "format": format,
@@ -79,5 +113,6 @@ def explanations_json(
         "records": records,
         "tables": [table.as_dict() for table in tables],
         "notes": list(notes),
+        "inferred": [inference(record) for record in inferred],
     }
     return json.dumps(document, ensure_ascii=True) + "\n"

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from scraper.decode import Decoded, decode_page, utf8_body
+from scraper.enrich import enrich
 from scraper.errors import ExtractError, ScraperError
 from scraper.extract import iter_tables, sniff_format
 from scraper.extract.sniff import declared_lang
@@ -109,11 +110,22 @@ class PageRecords:
         """Per table, in document order: why it was (or was not) read as an error table."""
 
     def __iter__(self) -> Iterator[Record]:
+        """The page's records with what the tool infers about them (scraper.enrich), which
+        needs the whole page: a status row may name business codes listed anywhere on it.
+        Should reading stop on an error, the records made before it still come first."""
         content, self._content = self._content, ""  # read once; the page is freed as it goes
         retry, self._retry = self._retry, None
-        yield from self._records(content)
-        if retry is not None and not self.tables:
-            yield from self._read_again(retry)
+        records: list[Record] = []
+        try:
+            records.extend(self._records(content))
+            if retry is not None and not self.tables:
+                records.extend(self._read_again(retry))
+        except ScraperError:
+            enrich(records)
+            yield from records
+            raise
+        enrich(records)
+        yield from records
 
     def _records(self, content: str | bytes) -> Iterator[Record]:
         stream = RecordStream(self.page)
