@@ -76,7 +76,10 @@ def _entry(index: int, raw: Any, where: str) -> Source:
         raise ManifestError(f"{label}: unknown key {unknown[0]!r}")
     for key in _REQUIRED_KEYS:
         if key not in raw:
-            raise ManifestError(f"{label}: missing {key!r}")
+            raise ManifestError(
+                f"{label}: missing {key!r} (every source needs {', '.join(_REQUIRED_KEYS)}; "
+                "vendor and product may be empty strings)"
+            )
     for key in _STRING_KEYS:
         if key in raw and not isinstance(raw[key], str):
             raise ManifestError(f"{label}: {key!r} must be a string")

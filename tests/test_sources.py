@@ -53,6 +53,11 @@ ENTRY = 'id = "a"\nvendor = "V"\nproduct = "P"\n'
     ("text", "message"),
     [
         ('[[source]]\nid = "a"\nproduct = "P"\n', "missing 'vendor'"),
+        (
+            '[[source]]\nid = "a"\nvendor = ""\n',
+            r"missing 'product' \(every source needs id, vendor, product; vendor and product "
+            r"may be empty strings\)",
+        ),
         (f"[[source]]\n{ENTRY}[[source]]\n{ENTRY}", "duplicate id 'a'"),
         ('[[source]]\nid = "../etc"\nvendor = "V"\nproduct = "P"\n', r"id must match"),
         ('[[source]]\nid = "Upper"\nvendor = "V"\nproduct = "P"\n', r"id must match"),
