@@ -218,3 +218,25 @@ def test_the_buckets_add_up_to_the_sources(statuses: list[str]) -> None:
     assert sum(report.counts().values()) == len(sources)
     total, numbers = line_counts(refresh_status_line(report))
     assert (total, sum(numbers)) == (len(sources), len(sources))
+
+
+def test_the_progress_bar_draws_each_stage_and_clears_its_line() -> None:
+    import io
+
+    from scraper.progress import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(enabled=True, stream=stream)
+    bar("fetch", 1, 2, "web")
+    bar("parse", 2, 2, "local")
+    bar.close()
+    drawn = stream.getvalue().split("\r")
+    assert drawn[1].startswith("fetch [" + "#" * 15 + "-" * 15 + "] 1/2 web")
+    assert drawn[2].startswith("parse [" + "#" * 30 + "] 2/2 local")
+    assert drawn[-1] == "" and drawn[-2].strip() == ""
+
+    quiet = io.StringIO()
+    silent = ProgressBar(enabled=False, stream=quiet)
+    silent("parse", 1, 1, "x")
+    silent.close()
+    assert quiet.getvalue() == ""
