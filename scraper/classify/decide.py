@@ -57,7 +57,7 @@ def classify(record: Record) -> Classification:
     row = _read_row(record, compiled)
     status, status_name = _status(record)
     category, category_evidence = _decide_category(row, status, status_name, compiled)
-    retryable, retry_evidence = _decide_retryable(row, record, category, compiled)
+    retryable, retry_evidence = _decide_retryable(row, record, status, category, compiled)
     return Classification(category, retryable, (*category_evidence, *retry_evidence))
 
 
@@ -89,9 +89,10 @@ def _decide_category(
 ) -> tuple[str, tuple[str, ...]]:
     votes: dict[str, _Vote] = {}
 
-    def vote(category: str, weight: float, source: str, why: str) -> None:
+    def vote(category: str, weight: float, source: str, why: str, agrees: bool = True) -> None:
         entry = votes.setdefault(category, _Vote())
-        entry.fields.add(source)
+        if agrees:
+            entry.fields.add(source)
         if weight > entry.best:
             entry.best, entry.why = weight, why
 
@@ -108,16 +109,19 @@ def _decide_category(
         for hit in hits:
             category, strength, lang = hit.label
             weight = field_weight * compiled.strength_weights[strength]
-            vote(category, weight, name, f"{_field_label(name)} {hit.term} ({lang})")
+            # Generic words ("error", "failed") do not count as a field that agrees.
+            why = f"{_field_label(name)} {hit.term} ({lang})"
+            vote(category, weight, name, why, agrees=strength != "generic")
     if status_category:
-        vote(status_category, compiled.status_weight, "status", status_name)
+        vote(status_category, compiled.status_vote(status), "status", status_name)
     if not votes:
         return "unknown", ("no status and no telling words",)
 
-    def score(item: tuple[str, _Vote]) -> tuple[float, int]:
+    def score(item: tuple[str, _Vote]) -> tuple[float, bool, int]:
+        # Ties go to the status's category, then to the more specific category.
         category, entry = item
         total = entry.best + compiled.agreement * (len(entry.fields) - 1)
-        return total, -compiled.rank.get(category, len(compiled.rank))
+        return total, "status" in entry.fields, -compiled.rank.get(category, len(compiled.rank))
 
     category, winner = max(votes.items(), key=score)
     evidence = [winner.why]
@@ -138,7 +142,7 @@ def _restates_status(title: str, hits: list[Hit], status_category: str) -> bool:
 
 
 def _decide_retryable(
-    row: _Row, record: Record, category: str, compiled: Rules
+    row: _Row, record: Record, status: int | None, category: str, compiled: Rules
 ) -> tuple[str, tuple[str, ...]]:
     if row.retry_cell is not None:
         header, cell = row.retry_cell
@@ -155,7 +159,9 @@ def _decide_retryable(
         if named:
             return named, (f"code {name}: retryable {named}",)
     hits: dict[str, Hit] = {}
-    for _, text in row.texts:
+    for name, text in row.texts:
+        if name == "title" and status is not None and text in compiled.reason_phrases:
+            continue  # the status's own name: the status speaks for itself
         for hit in compiled.retry.find(text):
             hits.setdefault(hit.label[0], hit)
 
@@ -179,8 +185,10 @@ def _decide_retryable(
             return "yes", (f"text: {transient.term} ({transient.label[1]})", "a rate, not a cap")
         if "lasting_limit" in hits:
             return "no", (said("lasting_limit"), "a lasting limit, not a rate")
+        if status in compiled.rate_statuses:
+            return "yes", (f"status {status}: a rate limit",)
         return "unknown", ("resource_exhausted: neither a rate nor a lasting limit",)
-    if "again" in hits and "spent" not in hits:
+    if "again" in hits:
         return "yes", (said("again"),)
     if transient:
         return "yes", (f"text: {transient.term} ({transient.label[1]})", "a transient condition")

@@ -17,7 +17,7 @@ from scraper.fields import CATEGORIES, RETRYABLE
 
 RULES_FILE = Path(__file__).parent.parent / "data" / "classify.toml"
 
-STRENGTHS = ("strong", "weak")
+STRENGTHS = ("strong", "weak", "generic")
 RETRY_KINDS = ("later", "again", "never", "transient", "lasting_limit", "clears_by_waiting", "spent")
 LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ja", "ko")
 FIELD_WEIGHTS = ("code", "title", "message", "description", "suggestion", "extra")
@@ -43,6 +43,11 @@ class Rules:
     field_weights: dict[str, float]
     strength_weights: dict[str, float]
     status_weight: float
+    """The vote of a catch-all status (400, 500, a class)."""
+    specific_status_weight: float
+    catch_all_statuses: frozenset[int]
+    rate_statuses: frozenset[int]
+    """Statuses that are a rate limit by definition (429)."""
     agreement: float
     statuses: dict[int, str]
     status_classes: dict[int, str]
@@ -70,6 +75,12 @@ class Rules:
     def status_category(self, status: int) -> str:
         """The category a status stands for on its own."""
         return self.statuses.get(status) or self.status_classes.get(status // 100, "unknown")
+
+    def status_vote(self, status: int) -> float:
+        """How much a status's own category weighs against the row's words."""
+        if status in self.statuses and status not in self.catch_all_statuses:
+            return self.specific_status_weight
+        return self.status_weight
 
 
 def _category(value: object, where: str) -> str:
@@ -140,6 +151,9 @@ def parse_rules(data: dict[str, Any]) -> Rules:
             field_weights={name: float(weights[name]) for name in FIELD_WEIGHTS},
             strength_weights={name: float(weights[name]) for name in STRENGTHS},
             status_weight=float(weights["status"]),
+            specific_status_weight=float(weights["specific_status"]),
+            catch_all_statuses=frozenset(int(s) for s in data["catch_all_status"]["statuses"]),
+            rate_statuses=frozenset(int(s) for s in data["rate_status"]["statuses"]),
             agreement=float(weights["agreement"]),
             statuses=statuses,
             status_classes=classes,
