@@ -112,7 +112,7 @@ def _decide_category(
             # Generic words ("error", "failed") do not count as a field that agrees.
             why = f"{_field_label(name)} {hit.term} ({lang})"
             vote(category, weight, name, why, agrees=strength != "generic")
-    if status_category:
+    if status is not None:
         vote(status_category, compiled.status_vote(status), "status", status_name)
     if not votes:
         return "unknown", ("no status and no telling words",)

@@ -78,7 +78,7 @@ def find_pages(shared: Path) -> dict[str, LabelledPage]:
 
 
 def half_of(page_id: str) -> str:
-    """"dev" or "test": a fixed split of the pages by a hash of their id."""
+    """The half a page belongs to, "dev" or "test": a fixed split by a hash of its id."""
     return "dev" if hashlib.sha256(page_id.encode("utf-8")).digest()[0] % 2 == 0 else "test"
 
 

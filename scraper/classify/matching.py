@@ -137,6 +137,4 @@ def compile_terms(entries: Iterable[tuple[str, Label]]) -> Matcher:
 
 def _longest_first(terms: list[_LatinTerm]) -> tuple[_LatinTerm, ...]:
     # More words first, then exact before prefix, then longer last word.
-    return tuple(
-        sorted(terms, key=lambda t: (-len(t.words), t.prefix, -len(t.words[-1])))
-    )
+    return tuple(sorted(terms, key=lambda t: (-len(t.words), t.prefix, -len(t.words[-1]))))

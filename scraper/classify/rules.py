@@ -18,7 +18,15 @@ from scraper.fields import CATEGORIES, RETRYABLE
 RULES_FILE = Path(__file__).parent.parent / "data" / "classify.toml"
 
 STRENGTHS = ("strong", "weak", "generic")
-RETRY_KINDS = ("later", "again", "never", "transient", "lasting_limit", "clears_by_waiting", "spent")
+RETRY_KINDS = (
+    "later",
+    "again",
+    "never",
+    "transient",
+    "lasting_limit",
+    "clears_by_waiting",
+    "spent",
+)
 LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ja", "ko")
 FIELD_WEIGHTS = ("code", "title", "message", "description", "suggestion", "extra")
 
