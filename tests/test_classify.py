@@ -305,3 +305,8 @@ def test_the_matcher_takes_the_longest_term_whole_words_and_prefixes() -> None:
     assert [h.label for h in matcher.find("throttled now")] == [("c",)]
     assert matcher.find("nothing") == []
     assert [h.term for h in matcher.find("请求超时了")] == ["超时"]
+
+
+def test_a_prefix_term_too_short_to_index_is_refused() -> None:
+    with pytest.raises(ValueError, match="shorter than"):
+        compile_terms([("ab*", ("a",))])

@@ -16,6 +16,9 @@ from scraper.lang import is_cjk
 
 Label = tuple[str, ...]
 
+# One-word prefix terms are looked up by their first letters; a shorter prefix is refused.
+PREFIX_KEY = 3
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -41,8 +44,8 @@ class Matcher:
 
     latin: dict[str, tuple[_LatinTerm, ...]]
     """Latin terms by their first word (or, for a one-word prefix term, by "")."""
-    prefixes: tuple[_LatinTerm, ...]
-    """One-word prefix terms ("throttl*"), tried on every Latin word."""
+    prefixes: dict[str, tuple[_LatinTerm, ...]]
+    """One-word prefix terms ("throttl*") by their first PREFIX_KEY letters."""
     cjk: dict[str, tuple[tuple[str, Label], ...]]
     """CJK terms by their first character, longest first."""
 
@@ -63,8 +66,11 @@ class Matcher:
                 index += 1
                 continue
             if token.isascii() or not is_cjk(token[0]):
-                taken = self._latin_at(tokens, index, hits)
-                index += max(taken, 1)
+                # Most words start no term: skip them without a call.
+                if token in self.latin or token[:PREFIX_KEY] in self.prefixes:
+                    index += max(self._latin_at(tokens, index, hits), 1)
+                else:
+                    index += 1
                 continue
             consumed = self._cjk_in(text, start, start + len(token), hits)
             index += 1
@@ -86,7 +92,7 @@ class Matcher:
             if fits:
                 hits.append(Hit(candidate.term, candidate.label))
                 return size
-        for candidate in self.prefixes:
+        for candidate in self.prefixes.get(tokens[index][:PREFIX_KEY], ()):
             if tokens[index].startswith(candidate.words[0]):
                 hits.append(Hit(candidate.term, candidate.label))
                 return 1
@@ -107,9 +113,11 @@ class Matcher:
 
 
 def compile_terms(entries: Iterable[tuple[str, Label]]) -> Matcher:
-    """Build a matcher from (term, label) pairs; a Latin term ending in "*" is a prefix."""
+    """Build a matcher from (term, label) pairs; a Latin term ending in "*" is a prefix.
+
+    Raises ValueError for a one-word prefix shorter than PREFIX_KEY letters."""
     latin: dict[str, list[_LatinTerm]] = {}
-    prefixes: list[_LatinTerm] = []
+    prefixes: dict[str, list[_LatinTerm]] = {}
     cjk: dict[str, list[tuple[str, Label]]] = {}
     for raw, label in entries:
         prefix = raw.endswith("*")
@@ -122,12 +130,14 @@ def compile_terms(entries: Iterable[tuple[str, Label]]) -> Matcher:
         words = tuple(folded.split(" "))
         term = _LatinTerm(words, prefix, folded + ("*" if prefix else ""), label)
         if prefix and len(words) == 1:
-            prefixes.append(term)
+            if len(folded) < PREFIX_KEY:
+                raise ValueError(f"prefix term {raw!r} is shorter than {PREFIX_KEY} letters")
+            prefixes.setdefault(folded[:PREFIX_KEY], []).append(term)
         else:
             latin.setdefault(words[0], []).append(term)
     return Matcher(
         latin={first: _longest_first(terms) for first, terms in latin.items()},
-        prefixes=_longest_first(prefixes),
+        prefixes={key: _longest_first(terms) for key, terms in prefixes.items()},
         cjk={
             first: tuple(sorted(terms, key=lambda item: -len(item[0])))
             for first, terms in cjk.items()

@@ -199,7 +199,7 @@ def parse_rules(data: dict[str, Any]) -> Rules:
                 )
             ),
         )
-    except (KeyError, TypeError, re.error) as error:
+    except (KeyError, TypeError, ValueError, re.error) as error:
         raise RulesError(f"{RULES_FILE.name}: malformed rules ({error!r})") from error
 
 
