@@ -5,38 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scraper import explain, serialize
-from scraper.bounded import read_file, read_stream
-from scraper.errors import UsageError
+from scraper.errors import ScraperError, UsageError
 from scraper.limits import DEFAULT_LIMITS, Limits
-from scraper.normalize import PageInfo, slug
-from scraper.pipeline import PageRecords
-from scraper.snapshots import sha256_hex
-from scraper.types import NO_OVERRIDES, ColumnOverrides, Record
+from scraper.page import is_url, open_page, page_notes
+from scraper.types import Record
+
+if TYPE_CHECKING:
+    from scraper.diff import Dataset
+    from scraper.fetch import FetchPolicy
 
 
 def _note(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def _is_url(text: str) -> bool:
-    return text[:8].lower().startswith(("http://", "https://"))
-
-
-STDIN = "-"
-"""The page argument that stands for standard input."""
-
-
-def _read_page(page: str, max_bytes: int) -> bytes:
-    """A local page's bytes, or standard input's for "-": bounded by `max_bytes` before they
-    are read; a FIFO, device or directory is refused, never waited on."""
-    if page == STDIN:
-        return read_stream(sys.stdin.buffer, max_bytes, name="stdin")
-    return read_file(Path(page), max_bytes)
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -49,97 +35,62 @@ def _limits(args: argparse.Namespace) -> Limits:
     return replace(DEFAULT_LIMITS, **{k: v for k, v in chosen.items() if v is not None})
 
 
-def _overrides(args: argparse.Namespace) -> ColumnOverrides:
-    if not args.columns and args.header is None:
-        return NO_OVERRIDES
-    from scraper.sources import column_overrides  # checked as the manifest's are
+def _policy(args: argparse.Namespace) -> FetchPolicy | None:
+    """The fetch policy for a URL: its defaults, with --timeout and --retries when given."""
+    if not is_url(args.page):
+        return None
+    from scraper.fetch import FetchPolicy
 
-    try:
-        return column_overrides(args.columns, args.header)
-    except ValueError as exc:
-        raise UsageError(f"--column: {exc.args[0]}") from None
+    chosen = {"timeout": args.timeout, "retries": args.retries}
+    return FetchPolicy(**{k: v for k, v in chosen.items() if v is not None})
 
 
 def run_parse(args: argparse.Namespace) -> int:
-    limits = _limits(args)
-    max_bytes = limits.max_page_bytes
-    charset = ""
-    if _is_url(args.page):
-        from urllib.parse import urlsplit
-
-        from scraper.fetch import FetchPolicy, fetch_url
-
-        snapshot = fetch_url(args.page, FetchPolicy(max_bytes=max_bytes))
-        body, charset = snapshot.body, snapshot.charset
-        filename = urlsplit(snapshot.final_url or args.page).path
-    else:
-        body = _read_page(args.page, max_bytes)
-        filename = "" if args.page == STDIN else args.page
-    name = "stdin" if args.page == STDIN else args.page
-    source = args.source or ("stdin" if args.page == STDIN else _default_source(filename))
-    info = PageInfo(
-        source=source,
+    """Records on stdout as they are made; notes, and with --explain why the page was read
+    so, on stderr."""
+    stream = open_page(
+        args.page,
+        format=args.page_format or None,
+        lang=args.lang or None,
+        columns=args.columns,
+        header=args.header,
+        source_id=args.source or None,
         vendor=args.vendor,
         product=args.product,
-        lang=args.lang,
-        url="" if args.page == STDIN else args.page,
-        sha256=sha256_hex(body),
-        overrides=_overrides(args),
+        limits=_limits(args),
+        policy=_policy(args),
     )
-    stream = PageRecords(
-        body,
-        info,
-        http_charset=charset,
-        filename=filename,
-        fmt=args.page_format,
-        name=name,
-        limits=limits,
-    )
-    del body  # the stream holds what it reads from; a large page is freed as it is read
-    count = _write_records(stream, args.format)
-    notes = _page_notes(stream, count)
+    written: list[Record] = []
+    count = _write_records(_kept(stream, written if args.explain else None), args.format)
+    notes = page_notes(stream, count)
     if args.explain == "json":
         sys.stderr.write(
             explain.explanations_json(
                 stream.explanations,
-                page=name,
+                page=stream.where,
                 format=stream.format,
                 encoding=stream.encoding,
                 lang=stream.lang,
                 records=count,
                 notes=notes,
+                inferred=written,
             )
         )
         return 0
     if args.explain == "text":
         sys.stderr.write(explain.render_explanations_text(stream.explanations) + "\n")
+        sys.stderr.write(explain.render_inferences_text(written))
     for note in notes:
-        _note(f"{name}: {note}")
+        _note(f"{stream.where}: {note}")
     return 0
 
 
-def _default_source(filename: str) -> str:
-    """The source id parse gives records by default: from the file name."""
-    return slug(Path(filename).stem or "page").replace("_", "-") or "page"
-
-
-def _page_notes(stream: PageRecords, count: int) -> list[str]:
-    """What parse tells about a page once its records are out: what was clamped or cut (the
-    first 20), then how many records came from how many tables."""
-    notes = stream.notes[:20]
-    if not count:
-        notes.append(f"no error-code table found ({stream.tables} tables on the page)")
-        return notes
-    skipped = (
-        f", {stream.skipped_rows} rows skipped (no code or single status)"
-        if stream.skipped_rows
-        else ""
-    )
-    notes.append(
-        f"{count} records from {stream.error_tables} of {stream.tables} tables ({stream.format}, "
-        f"{stream.encoding}, lang {stream.lang or '?'}){skipped}"
-    )
-    return notes
+def _kept(records: Iterable[Record], into: list[Record] | None) -> Iterator[Record]:
+    """The records, each also kept in `into` when one is given (for --explain)."""
+    for record in records:
+        if into is not None:
+            into.append(record)
+        yield record
 
 
 # Records are serialized this many at a time: a stream of records is neither held whole nor
@@ -225,22 +176,18 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from scraper import diff
+    from scraper.diff import compare, render_json, render_markdown
+    from scraper.reader import records_at_revision
 
     if args.git:
-        new_path = Path(args.new or args.old or "normalized")
-        old = diff.load_records_at_revision(Path("."), args.git, "normalized/errors.csv")
-        new = diff.load_records(new_path)
+        old: Dataset = records_at_revision(Path("."), args.git, "normalized/errors.csv")
+        new: Dataset = Path(args.new or args.old or "normalized")
     else:
         if not args.old or not args.new:
             raise UsageError("diff: give OLD and NEW, or --git REV [NEW]")
-        old = diff.load_records(Path(args.old))
-        new = diff.load_records(Path(args.new))
-    result = diff.compare(old, new)
-    if args.format == "json":
-        sys.stdout.write(diff.render_json(result))
-    else:
-        sys.stdout.write(diff.render_markdown(result))
+        old, new = Path(args.old), Path(args.new)
+    result = compare(old, new)
+    sys.stdout.write(render_json(result) if args.format == "json" else render_markdown(result))
     return 0
 
 
@@ -262,4 +209,53 @@ def run_validate(args: argparse.Namespace) -> int:
     _note(f"{args.folder}: valid ({len(records)} records)")
     summary = {"folder": str(args.folder), "records": len(records), "valid": True}
     print(json.dumps({**summary, "warnings": warnings}))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """The dataset as one SQLite file; what was written on stderr, the file's path on
+    stdout."""
+    from scraper import dataset
+    from scraper.catalog import build_catalog
+    from scraper.export_sqlite import export_sqlite
+    from scraper.reader import load_records
+
+    records = load_records(args.dataset)
+    sources = dataset.read_sources(args.dataset)
+    catalog = _catalog_entries(args.dataset) or list(build_catalog(records, ()).entries)
+    done = export_sqlite(args.path, records, sources, catalog)
+    _note(
+        f"{done.path}: {done.errors} records, {done.sources} sources, "
+        f"{done.catalog} catalog entries"
+    )
+    print(done.path)
+    return 0
+
+
+def _catalog_entries(folder: Path) -> list[dict[str, object]]:
+    """The dataset's catalog.json as written by refresh (translations joined), if it has one."""
+    path = folder / "catalog.json"
+    if not folder.is_dir() or not path.is_file():
+        return []
+    from scraper.dataset import read_dataset_file
+
+    try:
+        entries = json.loads(read_dataset_file(path))
+    except ValueError as exc:
+        raise ScraperError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ScraperError(f"{path}: expected a JSON array of entries")
+    return entries
+
+
+def run_lookup(args: argparse.Namespace) -> int:
+    """The matching records as JSON lines on stdout, best first; exit 1 when none."""
+    from scraper.matching import match
+
+    found = match(args.code, args.status, args.dataset)
+    sys.stdout.write(serialize.records_jsonl(found))
+    if not found:
+        status = f" with status {args.status}" if args.status else ""
+        _note(f"{args.dataset}: no record for code {args.code!r}{status}")
+        return 1
     return 0

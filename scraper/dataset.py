@@ -10,7 +10,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from scraper.atomic import (
     temporary_files,
     write_bytes_atomic,
 )
-from scraper.catalog import build_catalog, catalog_json, catalog_resource
+from scraper.catalog import Catalog, build_catalog, catalog_json, catalog_resource
 from scraper.errors import DatasetError
 from scraper.fields import RECORD_SPECS, FieldSpec
 from scraper.reader import MAX_DATASET_FILE_BYTES as MAX_DATASET_FILE_BYTES
@@ -31,7 +31,7 @@ from scraper.reader import load_records
 from scraper.reader import read_dataset_file as read_dataset_file
 from scraper.schema import record_schema_json
 from scraper.serialize import csv_text, records_csv, records_json
-from scraper.types import Record, Source
+from scraper.types import Record
 
 SOURCE_FIELDS: tuple[str, ...] = (
     "id",
@@ -156,16 +156,19 @@ def datapackage_json() -> str:
 
 
 def dataset_texts(
-    records: list[Record], sources: list[SourceRow], manifest: Sequence[Source] = ()
+    records: list[Record], sources: list[SourceRow], catalog: Catalog | None = None
 ) -> dict[str, str]:
-    """Every file of the dataset as text; `manifest` says which sources translate which."""
+    """Every file of the dataset as text. The catalog is built from the records alone when
+    none is given (then no source is taken for another's translation)."""
+    if catalog is None:
+        catalog = build_catalog(records, ())
     return {
         "errors.csv": records_csv(records),
         "errors.json": records_json(records),
         "sources.csv": sources_csv(sources),
         "datapackage.json": datapackage_json(),
         "errors.schema.json": record_schema_json(),
-        "catalog.json": catalog_json(build_catalog(records, manifest)),
+        "catalog.json": catalog_json(catalog),
     }
 
 
@@ -295,7 +298,7 @@ def write_dataset(
     records: list[Record],
     sources: list[SourceRow],
     on_replaced: Callable[[], None] | None = None,
-    manifest: Sequence[Source] = (),
+    catalog: Catalog | None = None,
 ) -> list[str]:
     """Replace the dataset as one set; returns the names of the files that changed.
 
@@ -307,7 +310,7 @@ def write_dataset(
     `on_replaced` is called as soon as the new set is in place, before an interrupt that
     arrived during the exchange acts: a caller learns which set an interrupt leaves.
     """
-    texts = dataset_texts(records, sources, manifest)
+    texts = dataset_texts(records, sources, catalog)
     changed = [name for name, text in texts.items() if not holds(folder / name, text.encode())]
     if not changed:
         return []

@@ -26,15 +26,16 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, get_type_hints
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 from scraper.atomic import FILE_MODE, describe, signals_deferred
 from scraper.dataset import SourceRow
 from scraper.errors import DatasetError
 from scraper.fields import RECORD_SPECS, Kind
 from scraper.types import Record
+
+if TYPE_CHECKING:  # sqlite-utils loads pandas when it is installed: imported when used
+    import sqlite_utils
 
 FTS_COLUMNS: tuple[str, ...] = ("code", "title", "message", "description", "suggestion", "section")
 """The errors columns that full-text search reads."""
@@ -160,6 +161,8 @@ def _build(
         # A failed build is thrown away whole, so no journal is needed; fsync comes at the end.
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
+        import sqlite_utils
+
         db = sqlite_utils.Database(conn)
         with conn:
             _fill(db, records, sources, catalog)

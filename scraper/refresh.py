@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from scraper import diff
 from scraper.atomic import ProjectLock, Terminated, temporary_files
+from scraper.catalog import build_catalog
 from scraper.dataset import (
     SourceRow,
     check_replaceable,
@@ -143,6 +144,7 @@ class _Run:
     written: bool = False
     """The new dataset is in place."""
     changes: diff.Diff | None = None
+    unaligned: list[str] = field(default_factory=list)
 
     def report(self, changes: diff.Diff) -> RefreshReport:
         return RefreshReport(
@@ -153,6 +155,7 @@ class _Run:
             new_records=self.new_records,
             changed_files=self.changed_files,
             offline=self.offline,
+            unaligned=self.unaligned,
         )
 
 
@@ -315,8 +318,14 @@ def _refresh(root: Path, sources: list[Source], options: _Options, run: _Run) ->
     def replaced() -> None:
         run.written = True
 
+    catalog = build_catalog(new_records, sources)
+    run.unaligned = list(catalog.unaligned)
     run.changed_files = write_dataset(
-        folder, new_records, [outcomes[s.id].row for s in sources], on_replaced=replaced
+        folder,
+        new_records,
+        [outcomes[s.id].row for s in sources],
+        on_replaced=replaced,
+        catalog=catalog,
     )
     run.written = True  # also when no file changed: the dataset in place is the new one
     run.changes = _changes(old_records, new_records)
@@ -325,8 +334,4 @@ def _refresh(root: Path, sources: list[Source], options: _Options, run: _Run) ->
 
 def _changes(old_records: list[Record], new_records: list[Record]) -> diff.Diff:
     """The records compared by key: the step right after the dataset is in place."""
-    return diff.compare(_rows(old_records), _rows(new_records))
-
-
-def _rows(records: list[Record]) -> dict[str, diff.Row]:
-    return diff.rows_from_records(r.as_dict() for r in records)
+    return diff.compare(old_records, new_records)

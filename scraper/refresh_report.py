@@ -62,6 +62,9 @@ class RefreshReport:
     changed_files: list[str] = field(default_factory=list)
     """Files of normalized/ this refresh rewrote; empty when the dataset was already so."""
     offline: bool = False
+    unaligned: list[str] = field(default_factory=list)
+    """Rows of a translated page with no counterpart in the page it translates: each still
+    has a catalog entry of its own."""
 
     @property
     def folder(self) -> Path:
@@ -126,7 +129,7 @@ def render_refresh_report(report: RefreshReport) -> str:
     """The markdown summary for stdout (a pull-request body): the rows that changed, by
     source, as `diff` prints them; then the sources that failed, whose previous rows were
     kept. A run that changed nothing because sources failed says so, not "No changes."."""
-    text = diff.render_markdown(report.changes)
+    text = diff.render_markdown(report.changes) + _unaligned_block(report.unaligned)
     failed = report.failed
     if not failed:
         return text
@@ -140,6 +143,19 @@ def render_refresh_report(report: RefreshReport) -> str:
     for source in failed:
         held = f"{source.rows} rows kept" if source.rows else "no rows yet"
         lines.append(f"- {source.id} ({held}): {_escape(source.problem)}")
+    return "\n".join(lines) + "\n"
+
+
+def _unaligned_block(unaligned: list[str]) -> str:
+    if not unaligned:
+        return ""
+    lines = [
+        "",
+        f"**Rows of translations with no counterpart** ({len(unaligned)}): each keeps a "
+        "catalog entry of its own.",
+        "",
+    ]
+    lines += [f"- {_escape(line)}" for line in unaligned]
     return "\n".join(lines) + "\n"
 
 
