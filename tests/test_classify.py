@@ -151,7 +151,7 @@ def test_english_words_name_every_category(text: str, category: str) -> None:
 def test_cjk_words_name_categories(text: str, category: str, lang: str) -> None:
     result = classify(Record(description=text))
     assert result.category == category
-    assert any(f"({lang})" in line for line in result.evidence)
+    assert any(lang in line for line in result.evidence)
 
 
 @pytest.mark.parametrize(
@@ -238,7 +238,7 @@ def test_evidence_names_the_status_the_code_word_and_the_sentence() -> None:
     assert result == Classification(
         "resource_exhausted",
         "yes",
-        ("code word throttl* (en)", "status 429", "text: try again later (en)"),
+        ("code word throttling (en)", "status 429", "text: try again later (en)"),
     )
 
 
@@ -302,7 +302,7 @@ def test_the_matcher_takes_the_longest_term_whole_words_and_prefixes() -> None:
         [("not", ("a",)), ("not found", ("b",)), ("throttl*", ("c",)), ("超时", ("d",))]
     )
     assert [h.label for h in matcher.find("resource not found")] == [("b",)]
-    assert [h.label for h in matcher.find("throttled now")] == [("c",)]
+    assert [(h.term, h.label) for h in matcher.find("throttled now")] == [("throttled", ("c",))]
     assert matcher.find("nothing") == []
     assert [h.term for h in matcher.find("请求超时了")] == ["超时"]
 

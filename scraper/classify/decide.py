@@ -176,7 +176,11 @@ def _decide_retryable(
     if category in compiled.fix_first:
         if category == "failed_precondition" and "clears_by_waiting" in hits:
             return "yes", (said("clears_by_waiting"), "a state that clears by waiting")
-        reason = f"{category}: the client must change something first"
+        reason = (
+            "ok: a success, nothing to retry"
+            if category == "ok"
+            else f"{category}: the client must change something first"
+        )
         return "no", (reason, said("again")) if "again" in hits else (reason,)
     transient = hits.get("transient") or hits.get("clears_by_waiting")
     if category == "resource_exhausted":

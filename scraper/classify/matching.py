@@ -25,7 +25,7 @@ class Hit:
     """One term found in a text."""
 
     term: str
-    """The term as written in the vocabulary (folded, "*" kept for a prefix term)."""
+    """The words found (folded): the term itself, or for a prefix term the whole word."""
     label: Label
 
 
@@ -90,11 +90,11 @@ class Matcher:
             else:
                 fits = tuple(window) == candidate.words
             if fits:
-                hits.append(Hit(candidate.term, candidate.label))
+                hits.append(Hit(" ".join(window), candidate.label))
                 return size
         for candidate in self.prefixes.get(tokens[index][:PREFIX_KEY], ()):
             if tokens[index].startswith(candidate.words[0]):
-                hits.append(Hit(candidate.term, candidate.label))
+                hits.append(Hit(tokens[index], candidate.label))
                 return 1
         return 0
 

@@ -113,6 +113,14 @@ def _by_language(table: dict[str, Any], where: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _merge_languages(entries: list[tuple[str, Label]]) -> list[tuple[str, Label]]:
+    """One entry per term and meaning, naming every language that lists it ("zh-Hans/ja")."""
+    merged: dict[tuple[str, Label], list[str]] = {}
+    for term, label in entries:
+        merged.setdefault((term, label[:-1]), []).append(label[-1])
+    return [(term, (*meaning, "/".join(langs))) for (term, meaning), langs in merged.items()]
+
+
 def _category_matcher(data: dict[str, Any]) -> Matcher:
     entries: list[tuple[str, Label]] = []
     for category, strengths in data.items():
@@ -126,7 +134,7 @@ def _category_matcher(data: dict[str, Any]) -> Matcher:
             )
     # Strong terms first: where one term is listed at both strengths, strong wins.
     entries.sort(key=lambda entry: STRENGTHS.index(entry[1][1]))
-    return compile_terms(entries)
+    return compile_terms(_merge_languages(entries))
 
 
 def _statuses(table: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]]:
@@ -176,7 +184,7 @@ def parse_rules(data: dict[str, Any]) -> Rules:
             ),
             rank={category: i for i, category in enumerate(order)},
             categories=_category_matcher(data["category"]),
-            retry=compile_terms(retry_entries),
+            retry=compile_terms(_merge_languages(retry_entries)),
             retry_by_category={
                 _category(c, "retry.by_category"): _retryable(v, f"retry.by_category.{c}")
                 for c, v in retry["by_category"].items()
