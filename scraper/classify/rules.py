@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from http import HTTPStatus
@@ -113,7 +114,7 @@ def _by_language(table: dict[str, Any], where: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _merge_languages(entries: list[tuple[str, Label]]) -> list[tuple[str, Label]]:
+def _merge_languages(entries: Sequence[tuple[str, Label]]) -> list[tuple[str, Label]]:
     """One entry per term and meaning, naming every language that lists it ("zh-Hans/ja")."""
     merged: dict[tuple[str, Label], list[str]] = {}
     for term, label in entries:
