@@ -25,7 +25,6 @@ from scraper.errors import (
     ScraperError,
     UsageError,
 )
-from scraper.export_sqlite import SqliteExport, export_sqlite
 from scraper.fields import CATEGORIES, RECORD_FIELDS, RETRYABLE
 from scraper.frames import to_dataframe
 from scraper.interrupts import RefreshInterrupted
@@ -33,9 +32,10 @@ from scraper.limits import Limits
 from scraper.matching import match
 from scraper.page import Page, open_page, parse
 from scraper.reader import load
-from scraper.refresh import refresh
 from scraper.refresh_report import RefreshReport, SourceOutcome, render_refresh_report
+from scraper.refreshing import refresh
 from scraper.sources import load_manifest
+from scraper.sqlite_export import SqliteExport, export_sqlite
 from scraper.types import ColumnDecision, Record, Source, TableExplanation
 
 __version__ = "0.1.0"

@@ -140,12 +140,12 @@ def run_refresh(args: argparse.Namespace) -> int:
     notes (unless --quiet), the sources that yield no rows and those that failed. Exit 1
     when a source failed or was held back."""
     from scraper.progress import ProgressBar
-    from scraper.refresh import refresh
     from scraper.refresh_report import (
         empty_warnings,
         refresh_status_line,
         render_refresh_report,
     )
+    from scraper.refreshing import refresh
 
     bar = ProgressBar(enabled=not args.quiet and sys.stderr.isatty())
     try:
@@ -217,8 +217,8 @@ def run_export(args: argparse.Namespace) -> int:
     stdout."""
     from scraper import dataset
     from scraper.catalog import build_catalog
-    from scraper.export_sqlite import export_sqlite
     from scraper.reader import load_records
+    from scraper.sqlite_export import export_sqlite
 
     records = load_records(args.dataset)
     sources = dataset.read_sources(args.dataset)

@@ -338,7 +338,8 @@ def _validate_package(folder: Path, resource: dict[str, Any], catalog: Catalog) 
     shutil.copytree(ROOT / "normalized", folder)
     (folder / "catalog.json").write_text(catalog_json(catalog), encoding="utf-8")
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    package["resources"].append(resource)
+    kept = [r for r in package["resources"] if r["name"] != resource["name"]]
+    package["resources"] = [*kept, resource]
     (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     done = subprocess.run(
         [str(FRICTIONLESS), "validate", "--json", "datapackage.json"],

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper.dataset import (
+    DATASET_FILES,
     SourceRow,
     read_records,
     read_sources,
@@ -75,9 +76,7 @@ def test_writing_the_same_dataset_twice_changes_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "normalized"
     records = [Record(key="a/x/1", source="a", code="1", http_status=400)]
     sources = [SourceRow(id="a", rows=1)]
-    assert sorted(write_dataset(folder, records, sources)) == sorted(
-        ["errors.csv", "errors.json", "sources.csv", "datapackage.json"]
-    )
+    assert sorted(write_dataset(folder, records, sources)) == sorted(DATASET_FILES)
     stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert write_dataset(folder, records, sources) == []
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps

@@ -99,6 +99,7 @@ def test_json_is_one_ascii_line_with_one_entry_per_table() -> None:
         "records": 2,
         "tables": [PARAMETER_TABLE.as_dict(), HEADERLESS_TABLE.as_dict()],
         "notes": ["2 records from 1 of 2 tables"],
+        "inferred": [],
     }
     assert document["tables"][1]["section"] == "更多"
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from scraper.dataset import SourceRow, read_records, read_sources
 from scraper.errors import DatasetError
-from scraper.export_sqlite import FTS_COLUMNS, SqliteExport, export_sqlite, fts_tokenizer
 from scraper.fields import RECORD_FIELDS, RECORD_SPECS
+from scraper.sqlite_export import FTS_COLUMNS, SqliteExport, export_sqlite, fts_tokenizer
 from scraper.types import Record
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper import refresh as refresh_module
+from scraper import refreshing as refresh_module
 from scraper.diff import Diff
-from scraper.refresh import RefreshInterrupted
 from scraper.refresh_report import render_refresh_report
+from scraper.refreshing import RefreshInterrupted
 from scraper.types import Record
 from tests.conftest import ROOT
 from tests.httpserver import TestServer
@@ -116,9 +116,9 @@ def test_the_library_says_an_interrupt_after_the_swap_left_the_new_dataset(
 
 _INTERRUPT_AFTER_THE_SWAP = """
 import sys
-from scraper import cli, refresh
+from scraper import cli, refreshing
 
-changes = refresh._changes
+changes = refreshing._changes
 calls = []
 
 def interrupted_once(old, new):
@@ -127,14 +127,14 @@ def interrupted_once(old, new):
         raise {exception}
     return changes(old, new)
 
-refresh._changes = interrupted_once
+refreshing._changes = interrupted_once
 sys.exit(cli.main(sys.argv[1:]))
 """
 
 
 @pytest.mark.parametrize(
     ("exception", "status", "word"),
-    [("KeyboardInterrupt", 130, "interrupted"), ("refresh.Terminated", 143, "terminated")],
+    [("KeyboardInterrupt", 130, "interrupted"), ("refreshing.Terminated", 143, "terminated")],
 )
 def test_the_cli_prints_the_summary_when_an_interrupt_follows_the_swap(
     tmp_path: Path, exception: str, status: int, word: str

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.dataset import DATASET_FILES
 from tests.conftest import ROOT, run_cli
 from tests.httpserver import TestServer
 from tests.test_refresh import Site, make_project, refresh, rows, tree
@@ -184,12 +185,7 @@ def test_abandoned_files_are_reported_by_validate_and_removed_by_the_next_refres
     code, _, err = refresh(manifest, "--offline")
     assert code == 0, err
     assert leftovers(tmp_path) == []
-    assert sorted(p.name for p in (tmp_path / "normalized").iterdir()) == [
-        "datapackage.json",
-        "errors.csv",
-        "errors.json",
-        "sources.csv",
-    ]
+    assert sorted(p.name for p in (tmp_path / "normalized").iterdir()) == sorted(DATASET_FILES)
     assert run_cli("validate", str(tmp_path / "normalized")).returncode == 0
 
 
@@ -260,7 +256,7 @@ def test_sigterm_ends_a_refresh_as_ctrl_c_does_and_leaves_no_temporary_files(
             )
             assert leftovers(tmp_path) == [], delay
             names = sorted(p.name for p in (tmp_path / "normalized").iterdir())
-            assert names == ["datapackage.json", "errors.csv", "errors.json", "sources.csv"]
+            assert names == sorted(DATASET_FILES)
         code, _, err = refresh(manifest)
         assert code == 0, err
         proc = run_cli("validate", str(tmp_path / "normalized"))

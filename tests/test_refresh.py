@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from scraper import refresh as refresh_module
 from scraper import refresh_sources
+from scraper import refreshing as refresh_module
 from scraper.normalize import PageInfo
 from scraper.pipeline import ParsedPage, parse_page
 from scraper.types import NO_OVERRIDES, ColumnOverrides

@@ -16,7 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scraper import diff
-from scraper.refresh import refresh
 from scraper.refresh_report import (
     STATUSES,
     RefreshReport,
@@ -24,6 +23,7 @@ from scraper.refresh_report import (
     refresh_status_line,
     render_refresh_report,
 )
+from scraper.refreshing import refresh
 from tests.conftest import run_cli
 from tests.httpserver import TestServer, reply
 

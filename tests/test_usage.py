@@ -10,7 +10,7 @@ import pytest
 from scraper.errors import UsageError
 from scraper.fetch import FetchPolicy
 from scraper.limits import DEFAULT_LIMITS
-from scraper.refresh import refresh
+from scraper.refreshing import refresh
 from tests.conftest import run_cli
 
 
