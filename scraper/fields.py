@@ -1,7 +1,7 @@
 """The one description of the record's fields: names, order, kinds and meanings.
 
-The CSV header, the data package, the JSON Schema, the SQLite columns and the README's record
-table are all made from this list, so a field is described once.
+The CSV header, the data package, the JSON Schema and the SQLite columns are all made from
+this list, so a field is described once; a test holds the README's record table to it.
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ def test_provenance_only_changes_are_counted_not_listed() -> None:
     diff = compare(old, new)
     assert diff.changed == []
     assert diff.provenance_changed == 1
-    expected = "No changes in content; 1 row changed only in sha256/locator.\n"
+    expected = "No changes in content; 1 row changed only in sha256/locator/evidence.\n"
     assert render_markdown(diff) == expected
 
 

@@ -107,3 +107,10 @@ def test_rows_of_one_code_in_two_sections_are_named_with_their_section() -> None
     text = render_markdown(compare([], [one, two]))
     assert "- `E` in Orders: x" in text
     assert "- `E` in Refunds: y" in text
+
+
+def test_a_row_whose_evidence_alone_changed_is_counted_not_listed() -> None:
+    reworded = Record(**{**RECORDS[0].as_dict(), "evidence": ["status 400 (reworded)"]})
+    diff = compare(RECORDS, [reworded, RECORDS[1]])
+    assert diff.count == 0 and diff.provenance_changed == 1
+    assert "1 row changed only in sha256/locator/evidence" in render_markdown(diff)

@@ -73,3 +73,10 @@ def test_the_pandas_one_liner_keeps_codes_and_types() -> None:
     assert frame["http_status"].dtype == "Int64"  # type: ignore[index]
     assert frame["code"].tolist() == expected["code"].tolist()  # type: ignore[index]
     assert frame["extra"].tolist() == expected["extra"].tolist()  # type: ignore[index]
+
+
+def test_the_readme_record_table_lists_every_field_in_order() -> None:
+    table = README.split("### The record", 1)[1].split("\n\n", 2)[1]
+    named = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    listed = [name.strip() for cell in named for name in cell.split(",")]
+    assert listed == list(scraper.RECORD_FIELDS)

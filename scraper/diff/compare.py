@@ -21,9 +21,11 @@ Row = dict[str, str]
 FieldChanges = dict[str, tuple[str, str]]
 """{field: (old, new)} for the fields that differ."""
 
-# Where a row came from, not what it says. Any edit to a page changes sha256 on every row of
-# it, so rows that differ only here are counted instead of listed.
-PROVENANCE_FIELDS = frozenset({"sha256", "locator"})
+# Where a row came from and why the tool inferred what it did, not what it says. Any edit to a
+# page changes sha256 on every row of it, and a reworded rule changes the evidence of every row
+# it decided, so rows that differ only here are counted instead of listed. What was inferred
+# (category, retryable, ...) is content: a change there is listed.
+PROVENANCE_FIELDS = frozenset({"sha256", "locator", "evidence"})
 
 # What a row says. A removed and an added row that agree on these are one row that moved.
 CONTENT_FIELDS = ("source", "http_status", "code", "title", "message", "description", "suggestion")
@@ -56,10 +58,12 @@ class Diff:
     added: list[Row] = field(default_factory=list)
     removed: list[Row] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
-    """Same key, some field other than sha256/locator differs (those are listed too then)."""
+    """Same key, some field other than sha256/locator/evidence differs (those are listed too
+    then)."""
     moved: list[Move] = field(default_factory=list)
     provenance_only: list[Change] = field(default_factory=list)
-    """Same key, only sha256/locator differ: kept for completeness, counted in reviews."""
+    """Same key, only sha256/locator/evidence differ: kept for completeness, counted in
+    reviews."""
     sources: list[str] = field(default_factory=list)
     """Sources with something listed, in order of appearance (new dataset first)."""
 

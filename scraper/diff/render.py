@@ -148,7 +148,7 @@ def _summary_line(diff: Diff) -> str:
 
 
 def _provenance_note(count: int) -> str:
-    return f"{_plural(count, 'row')} changed only in sha256/locator"
+    return f"{_plural(count, 'row')} changed only in sha256/locator/evidence"
 
 
 def _plural(count: int, noun: str) -> str:
