@@ -37,6 +37,7 @@ from scraper.refreshing import refresh
 from scraper.sources import load_manifest
 from scraper.sqlite_export import SqliteExport, export_sqlite
 from scraper.types import ColumnDecision, Record, Source, TableExplanation
+from scraper.validate import validate_dataset
 
 __version__ = "0.1.0"
 
@@ -80,4 +81,5 @@ __all__ = [
     "render_markdown",
     "render_refresh_report",
     "to_dataframe",
+    "validate_dataset",
 ]

@@ -20,25 +20,27 @@ from scraper.dataset import (
     read_sources,
 )
 from scraper.errors import ScraperError
+from scraper.fields import CATEGORIES, RETRYABLE
 from scraper.limits import DEFAULT_LIMITS
+from scraper.schema import record_schema_json
 from scraper.snapshots import sha256_hex
 from scraper.sources import load_manifest
 from scraper.types import RECORD_FIELDS
 
 
 def _check_records(folder: Path, problems: list[str]) -> None:
-    records = read_records(folder)
-    keys = Counter(r.key for r in records)
-    for key, count in sorted(keys.items()):
-        if not key:
-            problems.append(f"{folder}/errors.csv: {count} records without a key")
-        elif count > 1:
-            problems.append(f"{folder}/errors.csv: key {key!r} appears {count} times")
+    records = read_records(folder)  # the reader refuses missing and repeated keys
     for record in records:
-        if record.http_status is not None and not 100 <= record.http_status <= 599:
-            problems.append(f"{folder}/errors.csv: {record.key}: http_status {record.http_status}")
+        for name in ("http_status", "inferred_http_status"):
+            status = getattr(record, name)
+            if status is not None and not 100 <= status <= 599:
+                problems.append(f"{folder}/errors.csv: {record.key}: {name} {status}")
         if not record.code and record.http_status is None:
             problems.append(f"{folder}/errors.csv: {record.key}: neither code nor http_status")
+        if record.category not in CATEGORIES:
+            problems.append(f"{folder}/errors.csv: {record.key}: category {record.category!r}")
+        if record.retryable not in RETRYABLE:
+            problems.append(f"{folder}/errors.csv: {record.key}: retryable {record.retryable!r}")
     try:
         as_json = json.loads(read_dataset_file(folder / "errors.json"))
     except (ValueError, RecursionError) as exc:
@@ -149,6 +151,21 @@ def validate_dataset(folder: Path, frictionless: bool = False) -> list[str]:
     return _check_leftovers(folder) + _check_dataset(folder, frictionless)
 
 
+def _catalog_problems(folder: Path, text: str) -> list[str]:
+    """catalog.json must be a JSON array of entries, each with an id and the keys it joins."""
+    where = f"{folder}/catalog.json"
+    try:
+        entries = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        return [f"{where}: unreadable ({exc.__class__.__name__})"]
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and e.get("id") and isinstance(e.get("keys"), list) for e in entries
+    ):
+        return [f"{where}: not a JSON array of entries with an id and keys"]
+    ids = Counter(e["id"] for e in entries)
+    return [f"{where}: id {i!r} appears {n} times" for i, n in sorted(ids.items()) if n > 1]
+
+
 def _check_dataset(folder: Path, frictionless: bool) -> list[str]:
     problems: list[str] = []
     texts: dict[str, str] = {}
@@ -170,6 +187,9 @@ def _check_dataset(folder: Path, frictionless: bool) -> list[str]:
             problems.append(f"{folder}/{name}: columns are not {', '.join(columns)}")
     if texts["datapackage.json"] != datapackage_json():
         problems.append(f"{folder}/datapackage.json: not the package this version writes")
+    if texts["errors.schema.json"] != record_schema_json():
+        problems.append(f"{folder}/errors.schema.json: not the schema this version writes")
+    problems.extend(_catalog_problems(folder, texts["catalog.json"]))
     if problems:
         return problems
     try:

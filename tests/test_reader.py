@@ -114,3 +114,32 @@ def test_a_row_whose_evidence_alone_changed_is_counted_not_listed() -> None:
     diff = compare(RECORDS, [reworded, RECORDS[1]])
     assert diff.count == 0 and diff.provenance_changed == 1
     assert "1 row changed only in sha256/locator/evidence" in render_markdown(diff)
+
+
+def _dataset_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "normalized"
+    shutil.copytree(ROOT / "normalized", folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "problem"),
+    [
+        ("errors.schema.json", lambda t: t.replace("2020-12", "2019-09"), "not the schema"),
+        ("catalog.json", lambda t: t.replace('"keys"', '"kays"'), "entries with an id and keys"),
+        ("catalog.json", lambda t: t[:-3], "unreadable"),
+        ("errors.csv", lambda t: t.replace(",unavailable,", ",broken,", 1), "category 'broken'"),
+    ],
+)
+def test_validate_checks_the_inferred_fields_schema_and_catalog(
+    tmp_path: Path, name: str, edit: object, problem: str
+) -> None:
+    from scraper.validate import validate_dataset
+
+    folder = _dataset_copy(tmp_path)
+    path = folder / name
+    path.write_text(edit(path.read_text("utf-8")), encoding="utf-8")  # type: ignore[operator]
+    problems = validate_dataset(folder)
+    assert any(problem in p for p in problems), problems
