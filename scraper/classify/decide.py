@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scraper.classify.matching import Hit
-from scraper.classify.rules import Rules, rules
+from scraper.classify.rules import Reread, Rules, rules
 from scraper.columns.lexicon import fold
 from scraper.types import Record
 
@@ -100,17 +100,20 @@ def _decide_category(
     status_category = compiled.status_category(status) if status is not None else ""
     for name, text in row.texts:
         field_weight = compiled.field_weights[name]
-        named = compiled.codes.get(text) if name in ("code", "title") else None
-        if named:
-            vote(named, field_weight * strong, name, f"{_field_label(name)} {text} names it")
         hits = compiled.categories.find(text)
         if name == "title" and status_category and _restates_status(text, hits, status_category):
             continue
+        named = compiled.codes.get(text) if name in ("code", "title") else None
+        if named:
+            vote(named, field_weight * strong, name, f"{_field_label(name)} {text} names it")
         for hit in hits:
             category, strength, lang = hit.label
             weight = field_weight * compiled.strength_weights[strength]
             # Generic words ("error", "failed") do not count as a field that agrees.
             why = f"{_field_label(name)} {hit.term} ({lang})"
+            reread = _reread(compiled.rereads, category, hit.term, text)
+            if reread is not None:
+                category, why = reread.target, f"{why}, {reread.why}"
             vote(category, weight, name, why, agrees=strength != "generic")
     if status is not None:
         vote(status_category, compiled.status_vote(status), "status", status_name)
@@ -131,6 +134,18 @@ def _decide_category(
         else:
             evidence.append(f"{status_name} ({status_category}) overridden")
     return category, tuple(evidence)
+
+
+def _reread(rereads: tuple[Reread, ...], category: str, term: str, text: str) -> Reread | None:
+    """The reread that gives a category's term another meaning in this field's text, if any."""
+    for reread in rereads:
+        if reread.source != category or term not in reread.terms:
+            continue
+        if reread.near is not None and not reread.near.find(text):
+            continue
+        if not reread.unless.find(text):
+            return reread
+    return None
 
 
 def _restates_status(title: str, hits: list[Hit], status_category: str) -> bool:

@@ -46,6 +46,23 @@ class CodeShape:
 
 
 @dataclass(frozen=True, slots=True)
+class Reread:
+    """A category's terms that mean another category when the same field names a certain kind of
+    thing: "unsupported" said of a value, type or format is a bad input, not a missing feature."""
+
+    source: str
+    """The category whose terms are reread."""
+    target: str
+    terms: frozenset[str]
+    """The source category's terms (folded) that are reread; other terms keep their meaning."""
+    near: Matcher | None
+    """Words the field must also hold for the reading to change (None: any field)."""
+    unless: Matcher
+    """Words that keep the source meaning wherever they occur in the field."""
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     """Everything classification needs, compiled."""
 
@@ -68,6 +85,7 @@ class Rules:
     """Category -> position in the tie-break order (lower wins)."""
     categories: Matcher
     """Labels: (category, strength, language)."""
+    rereads: tuple[Reread, ...]
     retry: Matcher
     """Labels: (kind, language)."""
     retry_by_category: dict[str, str]
@@ -138,6 +156,23 @@ def _category_matcher(data: dict[str, Any]) -> Matcher:
     return compile_terms(_merge_languages(entries))
 
 
+def _reread(entry: dict[str, Any]) -> Reread:
+    where = f"reread {entry['from']} -> {entry['to']}"
+    near = entry.get("near")
+    return Reread(
+        source=_category(entry["from"], where),
+        target=_category(entry["to"], where),
+        terms=frozenset(fold(term) for term, _ in _by_language(entry["terms"], where)),
+        near=None if near is None else compile_terms(
+            (term, (lang,)) for term, lang in _by_language(near, where)
+        ),
+        unless=compile_terms(
+            (term, (lang,)) for term, lang in _by_language(entry.get("unless", {}), where)
+        ),
+        why=str(entry["why"]),
+    )
+
+
 def _statuses(table: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]]:
     exact: dict[int, str] = {}
     classes: dict[int, str] = {}
@@ -185,6 +220,7 @@ def parse_rules(data: dict[str, Any]) -> Rules:
             ),
             rank={category: i for i, category in enumerate(order)},
             categories=_category_matcher(data["category"]),
+            rereads=tuple(_reread(entry) for entry in data.get("reread", ())),
             retry=compile_terms(_merge_languages(retry_entries)),
             retry_by_category={
                 _category(c, "retry.by_category"): _retryable(v, f"retry.by_category.{c}")
