@@ -158,17 +158,16 @@ def _category_matcher(data: dict[str, Any]) -> Matcher:
 
 def _reread(entry: dict[str, Any]) -> Reread:
     where = f"reread {entry['from']} -> {entry['to']}"
-    near = entry.get("near")
+
+    def words(table: dict[str, Any]) -> Matcher:
+        return compile_terms((term, (lang,)) for term, lang in _by_language(table, where))
+
     return Reread(
         source=_category(entry["from"], where),
         target=_category(entry["to"], where),
         terms=frozenset(fold(term) for term, _ in _by_language(entry["terms"], where)),
-        near=None if near is None else compile_terms(
-            (term, (lang,)) for term, lang in _by_language(near, where)
-        ),
-        unless=compile_terms(
-            (term, (lang,)) for term, lang in _by_language(entry.get("unless", {}), where)
-        ),
+        near=words(entry["near"]) if "near" in entry else None,
+        unless=words(entry.get("unless", {})),
         why=str(entry["why"]),
     )
 
