@@ -310,3 +310,100 @@ def test_the_matcher_takes_the_longest_term_whole_words_and_prefixes() -> None:
 def test_a_prefix_term_too_short_to_index_is_refused() -> None:
     with pytest.raises(ValueError, match="shorter than"):
         compile_terms([("ab*", ("a",))])
+
+
+# --- rereadings and word families ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "category"),
+    [
+        ({"description": "The requested operation is not supported."}, "unimplemented"),
+        ({"description": "The character encoding is not supported."}, "invalid_argument"),
+        ({"code": "UnsupportedMediaFormat"}, "invalid_argument"),
+        ({"description": "不支持该压缩类型。"}, "invalid_argument"),
+        ({"description": "この操作はサポートされていません。"}, "unimplemented"),
+        (
+            {"description": "The value must be between 1 and 10; 42 is out of range."},
+            "invalid_argument",
+        ),
+        ({"description": "The read offset is out of range."}, "out_of_range"),
+        ({"description": "입력한 값이 범위를 벗어났습니다."}, "invalid_argument"),
+        ({"description": "The options --fast and --safe are conflicting."}, "invalid_argument"),
+        (
+            {"description": "The request conflicts with the current state of the volume."},
+            "failed_precondition",
+        ),
+        ({"description": "Transaction conflict with a concurrent write."}, "aborted"),
+    ],
+)
+def test_what_a_term_is_said_of_decides_its_category(
+    fields: dict[str, object], category: str
+) -> None:
+    assert verdict(**fields)[0] == category
+
+
+def test_a_reread_names_itself_in_the_evidence() -> None:
+    result = classify(Record(description="The header value is unsupported."))
+    assert result.category == "invalid_argument"
+    assert any("said of an input" in line for line in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("fields", "category"),
+    [
+        ({"code": "AuthorizationFailed"}, "permission_denied"),
+        (
+            {"description": "The caller is not authorized to delete this folder."},
+            "permission_denied",
+        ),
+        ({"code": "unauthorized_client"}, "permission_denied"),
+        ({"http_status": 401, "title": "Unauthorized"}, "unauthenticated"),
+        ({"description": "The security token has expired."}, "unauthenticated"),
+        ({"code": "SecurityError"}, "permission_denied"),
+    ],
+)
+def test_authorization_is_permission_and_credentials_are_authentication(
+    fields: dict[str, object], category: str
+) -> None:
+    assert verdict(**fields)[0] == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("The order can no longer be modified.", "failed_precondition"),
+        ("The job is already running.", "failed_precondition"),
+        ("帐户已冻结，请充值后使用。", "failed_precondition"),
+        ("The peer violated the protocol: protocol error.", "invalid_argument"),
+        ("The field value does not conform to the schema.", "invalid_argument"),
+        ("Column 'name' cannot be null.", "invalid_argument"),
+        ("The outbound message queue is full.", "resource_exhausted"),
+        ("The message TTL expired before delivery.", "deadline_exceeded"),
+        ("The receiving device is powered off.", "unavailable"),
+        ("An unhandled exception occurred in the worker.", "internal"),
+        ("The connection to the database has recovered from the earlier failure.", "ok"),
+    ],
+)
+def test_word_families_name_their_category(text: str, category: str) -> None:
+    assert verdict(description=text)[0] == category
+
+
+@pytest.mark.parametrize(
+    ("text", "retryable"),
+    [
+        ("Requests per time window exceeded the limit.", "yes"),
+        ("Too many uncompleted export jobs: limit exceeded.", "yes"),
+        ("The number of templates exceeds the limit.", "no"),
+        ("Quota exceeded.", "unknown"),
+    ],
+)
+def test_a_limit_passes_by_waiting_only_when_it_is_a_rate_or_in_flight_work(
+    text: str, retryable: str
+) -> None:
+    assert verdict(description=text) == ("resource_exhausted", retryable)
+
+
+def test_contact_support_is_not_an_unsupported_feature() -> None:
+    assert verdict(description="If it persists, contact customer support.")[0] != "unimplemented"
+    assert verdict(suggestion="製品サポートに問い合わせてください。")[0] != "unimplemented"
