@@ -103,8 +103,13 @@ def status_claims(records: Sequence[Record]) -> list[StatusClaim]:
     """Every code, pattern or range the page's status rows name, in document order."""
     page_codes = frozenset(r.code for r in records if r.code)
     claims: list[StatusClaim] = []
+    phrase = _claim_syntax().phrase
     for row, record in enumerate(records):
         if record.http_status is None:
+            continue
+        # Most status rows name no business code: one search over all their words says so
+        # before they are split into sentences.
+        if not phrase.search(_fold("\n".join(_texts(record)))):
             continue
         for sentence in _sentences(record):
             for named in claimed_codes(sentence, page_codes):
@@ -180,9 +185,12 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def _texts(record: Record) -> list[str]:
+    return [getattr(record, name) for name in _TEXT_FIELDS] + list(record.extra.values())
+
+
 def _sentences(record: Record) -> Iterator[str]:
-    texts = [getattr(record, name) for name in _TEXT_FIELDS] + list(record.extra.values())
-    for text in texts:
+    for text in _texts(record):
         for sentence in _SENTENCE_END.split(text):
             if sentence.strip():
                 yield sentence.strip()

@@ -270,7 +270,13 @@ _MARKERS: tuple[_Marker, ...] = (
 _HEX_CODE = re.compile(r"-?0[xX]")
 
 
+# Any marker anywhere: most codes have none, and one search tells so.
+_ANY_MARKER = re.compile("|".join(f"(?:{m.syntax.pattern})" for m in _MARKERS))
+
+
 def _marker_pattern(text: str) -> CodePattern | None:
+    if _ANY_MARKER.search(text) is None:
+        return None
     hexadecimal = bool(_HEX_CODE.match(text))
     parts: list[str] = []
     literal_chars = 0

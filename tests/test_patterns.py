@@ -213,3 +213,12 @@ def test_a_real_pattern_matches_its_instances_and_not_their_neighbours(data: st.
     if _RUN.search(code):
         neighbours += [instance + "0", instance[:-1]]
     assert [n for n in neighbours if _fullmatch(pattern, n)] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="%sd{}<>[]$xXnN0123456789._-:/*…Ab ", max_size=14))
+def test_the_quick_search_for_markers_misses_none(text: str) -> None:
+    from scraper.patterns import _ANY_MARKER, _MARKERS
+
+    anywhere = any(m.syntax.match(text, i) for m in _MARKERS for i in range(len(text)))
+    assert (_ANY_MARKER.search(text) is not None) == anywhere
