@@ -103,13 +103,15 @@ def status_claims(records: Sequence[Record]) -> list[StatusClaim]:
     """Every code, pattern or range the page's status rows name, in document order."""
     page_codes = frozenset(r.code for r in records if r.code)
     claims: list[StatusClaim] = []
-    phrase = _claim_syntax().phrase
+    syntax = _claim_syntax()
     for row, record in enumerate(records):
         if record.http_status is None:
             continue
-        # Most status rows name no business code: one search over all their words says so
-        # before they are split into sentences.
-        if not phrase.search(_fold("\n".join(_texts(record)))):
+        # Most status rows name no business code: a look for the first word of each phrase,
+        # then one search over all their words, say so before they are split into sentences.
+        words = _fold("\n".join(_texts(record)))
+        lowered = words.lower()
+        if not any(key in lowered for key in syntax.keys) or not syntax.phrase.search(words):
             continue
         for sentence in _sentences(record):
             for named in claimed_codes(sentence, page_codes):
@@ -198,6 +200,8 @@ def _sentences(record: Record) -> Iterator[str]:
 
 @dataclass(frozen=True, slots=True)
 class _ClaimSyntax:
+    keys: tuple[str, ...]
+    """The first word of each phrase, lower case: a text none of them is in holds no claim."""
     phrase: re.Pattern[str]
     lead: re.Pattern[str]
     """What may stand between a phrase and its first code: space, a colon."""
@@ -210,6 +214,7 @@ def _claim_syntax() -> _ClaimSyntax:
     data = tomllib.loads(_DATA_FILE.read_text("utf-8"))
     phrases = [p for words in data["claims"].values() for p in words]
     return _ClaimSyntax(
+        keys=tuple(sorted({p.split()[0].lower() for p in phrases if p.split()})),
         phrase=re.compile(_alternation(phrases, r"\s+"), re.IGNORECASE),
         lead=re.compile(r"\s*[:：]?\s*"),
         list_separator=re.compile(

@@ -303,7 +303,7 @@ def test_the_matcher_takes_the_longest_term_whole_words_and_prefixes() -> None:
     )
     assert [h.label for h in matcher.find("resource not found")] == [("b",)]
     assert [(h.term, h.label) for h in matcher.find("throttled now")] == [("throttled", ("c",))]
-    assert matcher.find("nothing") == []
+    assert matcher.find("nothing") == ()
     assert [h.term for h in matcher.find("请求超时了")] == ["超时"]
 
 
@@ -407,3 +407,15 @@ def test_a_limit_passes_by_waiting_only_when_it_is_a_rate_or_in_flight_work(
 def test_contact_support_is_not_an_unsupported_feature() -> None:
     assert verdict(description="If it persists, contact customer support.")[0] != "unimplemented"
     assert verdict(suggestion="製品サポートに問い合わせてください。")[0] != "unimplemented"
+
+
+def test_a_text_read_again_gives_what_it_gave_the_first_time() -> None:
+    from scraper.classify.matching import MEMO_TEXTS, compile_terms
+
+    matcher = compile_terms([("quota", ("a",)), ("timeout", ("b",))])
+    first = matcher.find("quota and timeout")
+    assert matcher.find("quota and timeout") == first == tuple(matcher._scan("quota and timeout"))
+    for n in range(MEMO_TEXTS + 1):  # the memory is bounded
+        matcher.find(f"text {n}")
+    assert len(matcher.found) <= MEMO_TEXTS
+    assert matcher.find("quota and timeout") == first

@@ -13,12 +13,17 @@ category; then the category's nature.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from scraper.classify.matching import Hit
 from scraper.classify.rules import Reread, Rules, rules
-from scraper.columns.lexicon import fold
+from scraper.columns.lexicon import fold as fold_words
 from scraper.types import Record
+
+# A page repeats its messages, remedies and titles row after row: each is folded once.
+fold = lru_cache(maxsize=20_000)(fold_words)
 
 TEXT_FIELDS = ("code", "title", "message", "description", "suggestion")
 
@@ -148,7 +153,7 @@ def _reread(rereads: tuple[Reread, ...], category: str, term: str, text: str) ->
     return None
 
 
-def _restates_status(title: str, hits: list[Hit], status_category: str) -> bool:
+def _restates_status(title: str, hits: Sequence[Hit], status_category: str) -> bool:
     """Whether a title only names the row's status (its reason phrase, or words of the
     status's own category), so that it adds nothing to what the status says."""
     if title in rules().reason_phrases:

@@ -9,7 +9,7 @@ dictionary lookups per word, however large the vocabulary.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scraper.columns.lexicon import fold
 from scraper.lang import is_cjk
@@ -18,6 +18,9 @@ Label = tuple[str, ...]
 
 # One-word prefix terms are looked up by their first letters; a shorter prefix is refused.
 PREFIX_KEY = 3
+
+# Texts a matcher remembers what it found in (a few MB at most).
+MEMO_TEXTS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +51,20 @@ class Matcher:
     """One-word prefix terms ("throttl*") by their first PREFIX_KEY letters."""
     cjk: dict[str, tuple[tuple[str, Label], ...]]
     """CJK terms by their first character, longest first."""
+    found: dict[str, tuple[Hit, ...]] = field(default_factory=dict, compare=False)
+    """What find gave each text it read: a page repeats its messages and remedies row after
+    row. Emptied when it holds MEMO_TEXTS texts."""
 
-    def find(self, text: str) -> list[Hit]:
+    def find(self, text: str) -> tuple[Hit, ...]:
         """The terms in a folded text, in reading order, longest first where they overlap."""
+        known = self.found.get(text)
+        if known is None:
+            if len(self.found) >= MEMO_TEXTS:
+                self.found.clear()
+            known = self.found[text] = tuple(self._scan(text))
+        return known
+
+    def _scan(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
         tokens = text.split(" ")
         offsets: list[int] = []
