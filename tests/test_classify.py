@@ -419,3 +419,90 @@ def test_a_text_read_again_gives_what_it_gave_the_first_time() -> None:
         matcher.find(f"text {n}")
     assert len(matcher.found) <= MEMO_TEXTS
     assert matcher.find("quota and timeout") == first
+
+
+@pytest.mark.parametrize(
+    ("code", "category"),
+    [
+        ("HierarchyRequestError", "invalid_argument"),
+        ("HIERARCHY_REQUEST_ERR", "invalid_argument"),
+        ("NAMESPACE_ERR", "invalid_argument"),
+        ("InvalidAccessError", "unimplemented"),
+        ("INVALID_STATE_ERR", "failed_precondition"),
+        ("AbortError", "cancelled"),
+        ("ENOTDIR", "failed_precondition"),
+        ("ENOLCK", "resource_exhausted"),
+    ],
+)
+def test_standard_exception_and_errno_names_name_their_category(code: str, category: str) -> None:
+    assert verdict(code=code)[0] == category
+
+
+@pytest.mark.parametrize(
+    ("fields", "category"),
+    [
+        ({"description": "The request body size exceeds the limit of 4 MB."}, "invalid_argument"),
+        ({"description": "Too many items in a single request (at most 50)."}, "invalid_argument"),
+        ({"description": "配列の要素数が上限を超えています。"}, "invalid_argument"),
+        ({"description": "请求体大小超过上限。"}, "invalid_argument"),
+        ({"description": "요청 크기가 제한을 초과했습니다."}, "invalid_argument"),
+        (
+            {"description": "The storage size of the account exceeds the limit."},
+            "resource_exhausted",
+        ),
+        ({"description": "The number of buckets exceeds the limit."}, "resource_exhausted"),
+        (
+            {"http_status": 400, "message": "Content-Length does not exist in the request header."},
+            "invalid_argument",
+        ),
+        ({"description": "请求头中不存在 Date。"}, "invalid_argument"),
+        ({"description": "The specified bucket does not exist."}, "not_found"),
+    ],
+)
+def test_a_limit_or_absence_said_of_the_request_itself_is_a_bad_input(
+    fields: dict[str, object], category: str
+) -> None:
+    assert verdict(**fields)[0] == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("The alert count is above the threshold.", "resource_exhausted"),
+        ("送信数がしきい値を超えています。", "resource_exhausted"),
+        ("'select' is a reserved word and cannot name a column.", "invalid_argument"),
+        ("保留字不能用作表名。", "invalid_argument"),
+        ("Codes 900-999 are reserved.", "unknown"),
+        ("Implementation specific error.", "unknown"),
+        ("The base class of every exception thrown by the client.", "unknown"),
+        ("The upload session is not complete.", "failed_precondition"),
+        ("アップロードが完了していません。", "failed_precondition"),
+        ("이 버전은 해당 기능을 지원 하지 않습니다.", "unimplemented"),
+        ("指定されたファイルの種類はサポートされていません。", "invalid_argument"),
+        ("The step was manually skipped.", "cancelled"),
+    ],
+)
+def test_more_word_families_name_their_category(text: str, category: str) -> None:
+    assert verdict(description=text)[0] == category
+
+
+@pytest.mark.parametrize(
+    ("fields", "retryable"),
+    [
+        (
+            {"description": "Could not connect to the server. Check the URL and the port."},
+            "no",
+        ),
+        ({"description": "无法连接服务，请检查代理设置。"}, "no"),
+        ({"description": "サーバーに接続できません。プロキシ設定を確認してください。"}, "no"),
+        ({"description": "The service is temporarily unavailable."}, "yes"),
+        ({"description": "Connection lost. Try again later on the same port."}, "yes"),
+        ({"description": "An unexpected error occurred. Please file a bug report."}, "no"),
+        ({"description": "예기치 않은 오류입니다. 버그 보고서를 제출하십시오."}, "no"),
+        ({"description": "An unexpected error occurred."}, "unknown"),
+    ],
+)
+def test_a_setting_to_correct_or_a_bug_to_report_is_not_retried(
+    fields: dict[str, object], retryable: str
+) -> None:
+    assert verdict(**fields)[1] == retryable

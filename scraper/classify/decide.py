@@ -7,8 +7,8 @@ the status and a weak one does not. Fields that agree add a little; ties go to t
 specific category.
 
 Retryable: an explicit retry column wins; then a code's shape (mail status classes); then the
-words (never retry, retry later, retry, transient conditions, lasting limits) read against the
-category; then the category's nature.
+words (never retry, retry later, a defect to report, a connection setting to correct, retry,
+transient conditions, lasting limits) read against the category; then the category's nature.
 """
 
 from __future__ import annotations
@@ -193,6 +193,10 @@ def _decide_retryable(
         return "no", (said("never"),)
     if "later" in hits:
         return "yes", (said("later"),)
+    if "defect" in hits:
+        return "no", (said("defect"), "a defect: retrying meets it again")
+    if category == "unavailable" and "client_setting" in hits:
+        return "no", (said("client_setting"), "a setting the client must correct first")
     if category in compiled.fix_first:
         if category == "failed_precondition" and "clears_by_waiting" in hits:
             return "yes", (said("clears_by_waiting"), "a state that clears by waiting")

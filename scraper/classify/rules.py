@@ -27,6 +27,8 @@ RETRY_KINDS = (
     "lasting_limit",
     "clears_by_waiting",
     "spent",
+    "defect",
+    "client_setting",
 )
 LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ja", "ko")
 FIELD_WEIGHTS = ("code", "title", "message", "description", "suggestion", "extra")
