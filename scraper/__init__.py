@@ -13,7 +13,7 @@ Every error raised on purpose is a ScraperError, with a one-line message naming 
 """
 
 from scraper.catalog import Catalog, build_catalog
-from scraper.classify import Classification, classify
+from scraper.classification import Classification, classify
 from scraper.dataset import SourceRow
 from scraper.diff import Diff, compare, render_json, render_markdown
 from scraper.errors import (

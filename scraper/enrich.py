@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scraper.classify import classify
+from scraper.classification import classify
 from scraper.inferred import infer_statuses
 from scraper.patterns import code_pattern
 from scraper.types import Record

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.classify import Classification, classify
-from scraper.classify.matching import compile_terms
-from scraper.classify.rules import RULES_FILE, RulesError, parse_rules, rules
+from scraper.classification import Classification, classify
+from scraper.classification.matching import compile_terms
+from scraper.classification.rules import RULES_FILE, RulesError, parse_rules, rules
 from scraper.fields import CATEGORIES, RETRYABLE
 from scraper.types import Record
 
@@ -410,7 +410,7 @@ def test_contact_support_is_not_an_unsupported_feature() -> None:
 
 
 def test_a_text_read_again_gives_what_it_gave_the_first_time() -> None:
-    from scraper.classify.matching import MEMO_TEXTS, compile_terms
+    from scraper.classification.matching import MEMO_TEXTS, compile_terms
 
     matcher = compile_terms([("quota", ("a",)), ("timeout", ("b",))])
     first = matcher.find("quota and timeout")

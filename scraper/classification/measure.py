@@ -2,7 +2,7 @@
 
 `scripts/classcheck` is a thin caller of `main`. The labels name pages of the shared seed and
 corpus folders (the labels file's grandparent folder); each page is parsed with the library and
-its labelled rows are paired with records (see scraper.classify.labels).
+its labelled rows are paired with records (see scraper.classification.labels).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 
-from scraper.classify.decide import Classification, classify
-from scraper.classify.labels import (
+from scraper.classification.decide import Classification, classify
+from scraper.classification.labels import (
     LabelledRow,
     find_pages,
     half_of,

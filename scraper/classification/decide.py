@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from scraper.classify.matching import Hit
-from scraper.classify.rules import Reread, Rules, rules
+from scraper.classification.matching import Hit
+from scraper.classification.rules import Reread, Rules, rules
 from scraper.columns.lexicon import fold as fold_words
 from scraper.types import Record
 

@@ -11,7 +11,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from scraper.classify.matching import Label, Matcher, compile_terms
+from scraper.classification.matching import Label, Matcher, compile_terms
 from scraper.columns.lexicon import fold
 from scraper.errors import ScraperError
 from scraper.fields import CATEGORIES, RETRYABLE
