@@ -13,6 +13,14 @@ from scraper.limits import DEFAULT_LIMITS
 from scraper.types import COLUMN_TARGETS
 
 
+def _status(text: str) -> int:
+    """An argparse type: an HTTP status, 100-599."""
+    value = _count(100)(text)
+    if value > 599:
+        raise argparse.ArgumentTypeError(f"must be an HTTP status, 100-599, not {value}")
+    return int(value)
+
+
 def _count(minimum: int) -> Any:
     """An argparse type: an integer of at least `minimum`; anything else is a usage error
     naming the option."""
@@ -111,7 +119,8 @@ class _ColumnAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of `scraper COMMAND ...`: a usage error exits 2 with one line."""
+    """The parser of `scraper COMMAND ...`: a usage error exits 2, the command's usage and
+    one line saying what was wrong on stderr."""
     parser = argparse.ArgumentParser(
         prog="scraper",
         description="Scrape API error-code tables from documentation pages into one dataset.",
@@ -368,7 +377,11 @@ def _add_lookup(commands: Any) -> None:
     )
     lookup.add_argument("code", help="the code the API returned (\"\" for none)")
     lookup.add_argument(
-        "--status", type=_count(100), default=None, metavar="N", help="the HTTP status it came with"
+        "--status",
+        type=_status,
+        default=None,
+        metavar="N",
+        help="the HTTP status (100-599) it came with",
     )
     lookup.add_argument(
         "--dataset",

@@ -180,6 +180,8 @@ def run_diff(args: argparse.Namespace) -> int:
     from scraper.reader import records_at_revision
 
     if args.git:
+        if args.old and args.new:
+            raise UsageError("diff: with --git REV give at most NEW, not OLD and NEW")
         old: Dataset = records_at_revision(Path("."), args.git, "normalized/errors.csv")
         new: Dataset = Path(args.new or args.old or "normalized")
     else:
@@ -241,8 +243,8 @@ def _catalog_entries(folder: Path) -> list[dict[str, object]]:
 
     try:
         entries = json.loads(read_dataset_file(path))
-    except ValueError as exc:
-        raise ScraperError(f"{path}: not valid JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise ScraperError(f"{path}: not valid JSON ({exc.__class__.__name__})") from None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ScraperError(f"{path}: expected a JSON array of entries")
     return entries

@@ -347,6 +347,8 @@ def read_sources(folder: Path) -> list[SourceRow]:
             return []
         raise
     try:
+        if tuple(reader.fieldnames or ()) != SOURCE_FIELDS:
+            raise DatasetError(f"{path}: columns are not {', '.join(SOURCE_FIELDS)}")
         rows = []
         for row in reader:
             data: dict[str, Any] = {k: row.get(k, "") for k in SOURCE_FIELDS}

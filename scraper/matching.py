@@ -81,5 +81,10 @@ def match(
     if isinstance(records, str | Path):
         from scraper.reader import load_records
 
-        records = load_records(records)
+        where = records
+        try:
+            return match_records(code, load_records(where), status)
+        except DatasetError as exc:
+            said = str(exc)
+            raise DatasetError(said if str(where) in said else f"{where}: {said}") from None
     return match_records(code, records, status)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -57,6 +58,10 @@ class Page:
     which field each column was given on what evidence."""
 
 
+# "ftp://...", "file://...": a URL, not a path, in a scheme the fetcher does not speak.
+_OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
 def is_url(text: str) -> bool:
     return text[:8].lower().startswith(("http://", "https://"))
 
@@ -94,6 +99,8 @@ def open_page(
         body, charset = snapshot.body, snapshot.charset
         filename = urlsplit(snapshot.final_url or source).path
         name = url = source
+    elif isinstance(source, str) and _OTHER_SCHEME.match(source):
+        raise ScraperError(f"{source}: unsupported URL scheme (http and https are read)")
     elif str(source) == STDIN:
         body = read_stream(sys.stdin.buffer, limits.max_page_bytes, name="stdin")
         name = "stdin"

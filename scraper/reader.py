@@ -151,6 +151,8 @@ def _objects_from_json(text: str, origin: str) -> list[dict[str, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DatasetError(f"{origin}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise DatasetError(f"{origin}: nested too deeply to read") from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise DatasetError(f"{origin}: expected a JSON array of record objects")
     return data
@@ -164,6 +166,8 @@ def _objects_from_jsonl(text: str, origin: str) -> Iterator[dict[str, Any]]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DatasetError(f"{origin}: line {number}: not valid JSON: {exc}") from None
+        except RecursionError:
+            raise DatasetError(f"{origin}: line {number}: nested too deeply to read") from None
         if not isinstance(obj, dict):
             raise DatasetError(f"{origin}: line {number}: expected a record object")
         yield obj
@@ -183,15 +187,16 @@ def _record(obj: Mapping[str, Any], origin: str, number: int) -> Record:
 
 
 def _as_text(value: Any) -> str:
+    """Text as text; a number (as a tool may write a numeric code) as its digits."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    raise ValueError(f"expected text, not {type(value).__name__}")
 
 
 def _as_status(value: Any) -> int | None:
@@ -199,13 +204,14 @@ def _as_status(value: Any) -> int | None:
         return None
     if isinstance(value, bool):
         raise ValueError("not an integer")
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    raise ValueError("not an integer")
+    whole = isinstance(value, float) and value.is_integer()
+    if whole or (isinstance(value, str) and value.strip().isdigit()):
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValueError("not an integer")
+    if not 100 <= value <= 599:
+        raise ValueError(f"{value} is not an HTTP status (100-599)")
+    return value
 
 
 def _json_value(value: Any) -> Any:
@@ -217,6 +223,8 @@ def _json_value(value: Any) -> Any:
             return json.loads(value)
         except json.JSONDecodeError:
             raise ValueError("not valid JSON") from None
+        except RecursionError:
+            raise ValueError("nested too deeply to read") from None
     return value
 
 

@@ -134,7 +134,10 @@ def render_refresh_report(report: RefreshReport) -> str:
     if not failed:
         return text
     told = f"{len(failed)} of {len(report.sources)} sources failed"
-    kept = "their previous rows are kept" if len(failed) > 1 else "its previous rows are kept"
+    if not any(source.rows for source in failed):
+        kept = "they had no rows to keep" if len(failed) > 1 else "it had no rows to keep"
+    else:
+        kept = "their previous rows are kept" if len(failed) > 1 else "its previous rows are kept"
     if report.changes.count == 0 and report.changes.provenance_changed == 0:
         lines = [f"No changes: {told}; {kept}."]
     else:

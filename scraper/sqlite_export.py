@@ -124,7 +124,7 @@ def _catalog_row(entry: Mapping[str, Any], types: Mapping[str, type]) -> dict[st
 def _check_catalog(entries: Sequence[Mapping[str, Any]]) -> None:
     for number, entry in enumerate(entries, 1):
         if entry.get("id") in (None, ""):
-            raise DatasetError(f"catalog entry {number} has no id")
+            raise DatasetError(f"catalog.json: entry {number} has no id")
 
 
 def _fill(
@@ -175,6 +175,9 @@ def _build(
 def _check_target(path: Path) -> None:
     if path.is_dir():
         raise DatasetError(f"{path}: is a folder, not a file to write")
+    if path.exists() and not path.is_file():
+        # A device or a FIFO would be replaced by the new file, not written into.
+        raise DatasetError(f"{path}: not a regular file")
     if not path.parent.is_dir():
         raise DatasetError(f"{path}: folder {path.parent} does not exist")
 

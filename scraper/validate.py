@@ -140,7 +140,7 @@ def _check_leftovers(folder: Path) -> list[str]:
     ]
 
 
-def validate_dataset(folder: Path, frictionless: bool = False) -> list[str]:
+def validate_dataset(folder: str | Path, frictionless: bool = False) -> list[str]:
     """Problems found, one line each; an empty list means the dataset is valid.
 
     `frictionless` adds the Frictionless validation of the data package (thorough, and slow
@@ -148,6 +148,7 @@ def validate_dataset(folder: Path, frictionless: bool = False) -> list[str]:
 
     Reads only: nothing is removed or repaired, not even what an interrupted refresh left.
     """
+    folder = Path(folder)
     return _check_leftovers(folder) + _check_dataset(folder, frictionless)
 
 
@@ -164,6 +165,17 @@ def _catalog_problems(folder: Path, text: str) -> list[str]:
         return [f"{where}: not a JSON array of entries with an id and keys"]
     ids = Counter(e["id"] for e in entries)
     return [f"{where}: id {i!r} appears {n} times" for i, n in sorted(ids.items()) if n > 1]
+
+
+def _catalog_keys_problems(folder: Path, text: str) -> list[str]:
+    """Every record is joined by exactly one catalog entry, and no entry names another key."""
+    where = f"{folder}/catalog.json"
+    keys = Counter(key for entry in json.loads(text) for key in entry["keys"])
+    records = {record.key for record in read_records(folder)}
+    problems = [f"{where}: key {k!r} is not a record" for k in sorted(keys.keys() - records)]
+    problems += [f"{where}: record {k!r} is in no entry" for k in sorted(records - keys.keys())]
+    problems += [f"{where}: key {k!r} is in {n} entries" for k, n in sorted(keys.items()) if n > 1]
+    return problems[:20]
 
 
 def _check_dataset(folder: Path, frictionless: bool) -> list[str]:
@@ -194,6 +206,7 @@ def _check_dataset(folder: Path, frictionless: bool) -> list[str]:
         return problems
     try:
         _check_records(folder, problems)
+        problems.extend(_catalog_keys_problems(folder, texts["catalog.json"]))
         _check_manifest(folder, problems)
     except ScraperError as exc:
         problems.append(str(exc))

@@ -313,7 +313,7 @@ def test_catalog_entries_become_a_table_with_nested_members_as_json(tmp_path: Pa
 
 
 def test_a_catalog_entry_without_id_is_a_dataset_error(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="catalog entry 2 has no id"):
+    with pytest.raises(DatasetError, match=r"catalog\.json: entry 2 has no id"):
         export_sqlite(tmp_path / "errors.db", RECORDS, SOURCES, [CATALOG[0], {"code": "X"}])
     assert list(tmp_path.iterdir()) == []
 

@@ -86,3 +86,30 @@ def test_parse_of_a_url_takes_timeout_and_retries_as_usage_checked() -> None:
     assert b"--timeout" in done.stderr
     help_text = run_cli("parse", "--help").stdout.decode()
     assert "--retries N" in help_text and "(default: 3)" in help_text
+
+
+def test_export_refuses_to_replace_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = run_cli("export", "sqlite", str(fifo))
+    assert done.returncode == 1
+    assert f"{fifo}: not a regular file" in done.stderr.decode()
+    assert fifo.exists() and not fifo.is_file()
+
+
+def test_diff_with_git_takes_at_most_one_dataset() -> None:
+    done = run_cli("diff", "--git", "HEAD", "normalized", "normalized")
+    assert done.returncode == 2
+
+
+def test_lookup_status_must_be_an_http_status() -> None:
+    assert run_cli("lookup", "E1", "--status", "999").returncode == 2
+
+
+def test_parse_refuses_other_url_schemes_naming_the_url() -> None:
+    done = run_cli("parse", "ftp://example.invalid/errors.html")
+    assert done.returncode == 1
+    url = "ftp://example.invalid/errors.html"
+    assert done.stderr.decode().startswith(f"scraper: {url}: unsupported URL scheme")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,29 @@ def test_validate_checks_the_inferred_fields_schema_and_catalog(
     path.write_text(edit(path.read_text("utf-8")), encoding="utf-8")  # type: ignore[operator]
     problems = validate_dataset(folder)
     assert any(problem in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[{"key": "k", "http_status": 99999}]', "record 1, http_status: 99999 is not an HTTP"),
+        ('[{"key": "k", "title": ["a"]}]', "record 1, title: expected text, not list"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply to read"),
+    ],
+)
+def test_json_values_out_of_shape_are_one_line_naming_the_file(text: str, problem: str) -> None:
+    with pytest.raises(DatasetError, match=rf"^x\.json: {re.escape(problem)}"):
+        records_from_text(text, ".json", "x.json")
+
+
+def test_a_catalog_naming_a_key_no_record_has_is_a_problem(tmp_path: Path) -> None:
+    from scraper.validate import validate_dataset
+
+    folder = _dataset_copy(tmp_path)
+    path = folder / "catalog.json"
+    entries = json.loads(path.read_text("utf-8"))
+    entries[0]["keys"] = ["no/such/key"]
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    problems = validate_dataset(str(folder))  # a path as text works as a Path does
+    assert any("key 'no/such/key' is not a record" in p for p in problems), problems
+    assert any("is in no entry" in p for p in problems), problems

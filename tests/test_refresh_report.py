@@ -162,7 +162,7 @@ def test_a_failure_beside_changes_is_listed_after_them(tmp_path: Path) -> None:
     report = refresh(manifest, offline=True)
     text = render_refresh_report(report)
     assert text.startswith(diff.render_markdown(report.changes).rstrip("\n"))
-    assert "**1 of 2 sources failed**; its previous rows are kept." in text
+    assert "**1 of 2 sources failed**; it had no rows to keep." in text
     assert "- two (no rows yet): no snapshot in raw/" in text
 
 
