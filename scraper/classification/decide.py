@@ -195,6 +195,8 @@ def _decide_retryable(
         return "yes", (said("later"),)
     if "defect" in hits:
         return "no", (said("defect"), "a defect: retrying meets it again")
+    if category == "aborted" and "stale" in hits:
+        return "no", (said("stale"), "a stale copy: read the current version first")
     if category == "unavailable" and "client_setting" in hits:
         return "no", (said("client_setting"), "a setting the client must correct first")
     if category in compiled.fix_first:

@@ -29,6 +29,7 @@ RETRY_KINDS = (
     "spent",
     "defect",
     "client_setting",
+    "stale",
 )
 LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ja", "ko")
 FIELD_WEIGHTS = ("code", "title", "message", "description", "suggestion", "extra")
