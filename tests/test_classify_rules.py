@@ -257,3 +257,21 @@ def test_stale_copies_caps_and_full_buffers_decide_retrying(
 def test_contact_support_in_each_language_is_not_an_unsupported_feature() -> None:
     for text in ("請連絡 Microsoft 支援服務。", "请联系客户支持。", "지원 센터에 문의하십시오."):
         assert verdict(suggestion=text)[0] != "unimplemented", text
+
+
+@pytest.mark.parametrize(
+    ("fields", "category"),
+    [
+        ({"title": "OBJ_STATUS_PROHIB_OP"}, "failed_precondition"),
+        ({"description": "Not allowed in the current state."}, "failed_precondition"),
+        ({"description": "当前状态下不允许此操作。"}, "failed_precondition"),
+        ({"description": "The operation is not allowed for this user."}, "permission_denied"),
+        ({"description": "没有数据。"}, "not_found"),
+        ({"description": "No rows were returned."}, "not_found"),
+        ({"code": "NO_DATA_ALLOWED_ERR"}, "invalid_argument"),
+    ],
+)
+def test_a_state_that_forbids_and_an_empty_result_name_their_category(
+    fields: dict[str, object], category: str
+) -> None:
+    assert verdict(**fields)[0] == category
