@@ -197,35 +197,17 @@ def build_parser() -> argparse.ArgumentParser:
         "text (the default) or json (one JSON document); give it after FILE_OR_URL, or as "
         "--explain=json",
     )
-    parse.add_argument(
-        "--max-bytes",
-        type=_count(1),
-        default=None,
-        metavar="N",
-        help=f"refuse pages larger than N bytes (default: {_size(DEFAULT_LIMITS.max_page_bytes)})",
-    )
-    parse.add_argument(
-        "--max-rows",
-        type=_count(1),
-        default=None,
-        metavar="N",
-        help=f"refuse tables with more than N rows (default: {DEFAULT_LIMITS.max_rows})",
-    )
-    parse.add_argument(
-        "--max-columns",
-        type=_count(1),
-        default=None,
-        metavar="N",
-        help=f"cut table rows at N columns (default: {DEFAULT_LIMITS.max_columns})",
-    )
-    parse.add_argument(
-        "--max-cells",
-        type=_count(1),
-        default=None,
-        metavar="N",
-        help="refuse tables with more than N cells, spans counted "
-        f"(default: {DEFAULT_LIMITS.max_cells})",
-    )
+    limit_options = (
+        ("--max-bytes", f"refuse pages larger than N bytes "
+         f"(default: {_size(DEFAULT_LIMITS.max_page_bytes)})"),
+        ("--max-rows", f"refuse tables with more than N rows "
+         f"(default: {DEFAULT_LIMITS.max_rows})"),
+        ("--max-columns", f"cut table rows at N columns (default: {DEFAULT_LIMITS.max_columns})"),
+        ("--max-cells", f"refuse tables with more than N cells, spans counted "
+         f"(default: {DEFAULT_LIMITS.max_cells})"),
+    )  # fmt: skip
+    for option, meaning in limit_options:
+        parse.add_argument(option, type=_count(1), default=None, metavar="N", help=meaning)
     page_fetch_options = (
         ("--timeout", _seconds(0, inclusive=False), "SECONDS", "timeout",
          "for a URL: seconds per request, connect, headers and body together"),
