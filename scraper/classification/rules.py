@@ -30,6 +30,7 @@ RETRY_KINDS = (
     "defect",
     "client_setting",
     "stale",
+    "during",
 )
 LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ja", "ko")
 FIELD_WEIGHTS = ("code", "title", "message", "description", "suggestion", "extra")
