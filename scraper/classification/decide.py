@@ -116,7 +116,7 @@ def _decide_category(
             weight = field_weight * compiled.strength_weights[strength]
             # Generic words ("error", "failed") do not count as a field that agrees.
             why = f"{_field_label(name)} {hit.term} ({lang})"
-            reread = _reread(compiled.rereads, category, hit.term, text)
+            reread = _reread(compiled.rereads, category, hit.term, text, status)
             if reread is not None:
                 category, why = reread.target, f"{why}, {reread.why}"
             vote(category, weight, name, why, agrees=strength != "generic")
@@ -141,10 +141,15 @@ def _decide_category(
     return category, tuple(evidence)
 
 
-def _reread(rereads: tuple[Reread, ...], category: str, term: str, text: str) -> Reread | None:
-    """The reread that gives a category's term another meaning in this field's text, if any."""
+def _reread(
+    rereads: tuple[Reread, ...], category: str, term: str, text: str, status: int | None
+) -> Reread | None:
+    """The reread that gives a category's term another meaning in this field's text (and, for
+    some, with the row's status), if any."""
     for reread in rereads:
         if reread.source != category or term not in reread.terms:
+            continue
+        if reread.statuses is not None and status not in reread.statuses:
             continue
         if reread.near is not None and not reread.near.find(text):
             continue

@@ -64,6 +64,8 @@ class Reread:
     unless: Matcher
     """Words that keep the source meaning wherever they occur in the field."""
     why: str
+    statuses: frozenset[int] | None = None
+    """Statuses the row must have for the reading to change (None: any or none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +175,7 @@ def _reread(entry: dict[str, Any]) -> Reread:
         near=words(entry["near"]) if "near" in entry else None,
         unless=words(entry.get("unless", {})),
         why=str(entry["why"]),
+        statuses=frozenset(int(s) for s in entry["statuses"]) if "statuses" in entry else None,
     )
 
 
