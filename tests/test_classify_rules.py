@@ -275,3 +275,46 @@ def test_a_state_that_forbids_and_an_empty_result_name_their_category(
     fields: dict[str, object], category: str
 ) -> None:
     assert verdict(**fields)[0] == category
+
+
+@pytest.mark.parametrize(
+    ("fields", "category"),
+    [
+        ({"description": "The end time is lower than the start time."}, "invalid_argument"),
+        ({"description": "结束时间不能小于开始时间。"}, "invalid_argument"),
+        ({"description": "終了日が開始日を下回っています。"}, "invalid_argument"),
+        ({"description": "최댓값이 최솟값보다 작습니다."}, "invalid_argument"),
+        ({"description": "Check that the database server is running."}, "unavailable"),
+        ({"suggestion": "サーバーが実行されているかどうかを確認します"}, "unavailable"),
+        ({"http_status": 522}, "unavailable"),
+        ({"http_status": 524}, "deadline_exceeded"),
+        (
+            {"http_status": 400, "description": "The specified carrier is not supported."},
+            "invalid_argument",
+        ),
+        ({"http_status": 400, "description": "该接口不支持此类项目。"}, "invalid_argument"),
+        ({"http_status": 501, "description": "The operation is not supported."}, "unimplemented"),
+        ({"description": "The requested operation is not supported."}, "unimplemented"),
+        ({"title": "CONFIGURATION_ERROR"}, "failed_precondition"),
+        ({"description": "环境变量未设置。"}, "failed_precondition"),
+        ({"title": "ACCOUNT_NOT_ELIG"}, "failed_precondition"),
+        ({"title": "BucketAlreadyOwnedByYou"}, "already_exists"),
+        ({"description": "Init failed due to some error; see the log."}, "unknown"),
+        ({"description": "由于某些原因初始化失败。"}, "unknown"),
+        ({"description": "The connection is idle. You can safely ignore this message."}, "ok"),
+    ],
+)
+def test_bounds_running_services_origins_and_unspecified_causes_name_their_category(
+    fields: dict[str, object], category: str
+) -> None:
+    assert verdict(**fields)[0] == category
+
+
+def test_an_error_while_processing_is_not_a_state_in_progress() -> None:
+    assert verdict(
+        http_status=500, description="要求の処理中に内部サーバー エラーが発生しました。"
+    ) == (
+        "internal",
+        "unknown",
+    )
+    assert verdict(description="The request is still being processed.")[1] != "unknown"
