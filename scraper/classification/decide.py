@@ -17,13 +17,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from scraper.classification.matching import Hit
+from scraper.classification.matching import MEMO_TEXTS, Hit
 from scraper.classification.rules import Reread, Rules, rules
+from scraper.columns.lexicon import _CAMEL, _PUNCT
 from scraper.columns.lexicon import fold as fold_words
 from scraper.types import Record
 
+
+def _fold(text: str) -> str:
+    """fold_words, sooner for ASCII text: NFKC leaves it as it is and it has no script edge."""
+    if text.isascii():
+        return " ".join(_PUNCT.sub(" ", _CAMEL.sub(" ", text).lower().replace("_", " ")).split())
+    return fold_words(text)
+
+
 # A page repeats its messages, remedies and titles row after row: each is folded once.
-fold = lru_cache(maxsize=20_000)(fold_words)
+fold = lru_cache(maxsize=20_000)(_fold)
 
 TEXT_FIELDS = ("code", "title", "message", "description", "suggestion")
 
@@ -75,14 +84,21 @@ def _status(record: Record) -> tuple[int | None, str]:
 
 
 def _read_row(record: Record, compiled: Rules) -> _Row:
-    texts = [(name, fold(getattr(record, name))) for name in TEXT_FIELDS]
+    texts = [
+        ("code", fold(record.code)),
+        ("title", fold(record.title)),
+        ("message", fold(record.message)),
+        ("description", fold(record.description)),
+        ("suggestion", fold(record.suggestion)),
+    ]
     retry_cell: tuple[str, str] | None = None
-    for header, cell in record.extra.items():
-        if retry_cell is None and compiled.retry_headers.find(fold(header)):
-            retry_cell = (header, cell)
-        else:
-            texts.append(("extra", fold(cell)))
-    return _Row(tuple((name, text) for name, text in texts if text), retry_cell)
+    if record.extra:
+        for header, cell in record.extra.items():
+            if retry_cell is None and compiled.retry_headers.find(fold(header)):
+                retry_cell = (header, cell)
+            else:
+                texts.append(("extra", fold(cell)))
+    return _Row(tuple([pair for pair in texts if pair[1]]), retry_cell)
 
 
 def _field_label(name: str) -> str:
@@ -93,35 +109,27 @@ def _decide_category(
     row: _Row, status: int | None, status_name: str, compiled: Rules
 ) -> tuple[str, tuple[str, ...]]:
     votes: dict[str, _Vote] = {}
-
-    def vote(category: str, weight: float, source: str, why: str, agrees: bool = True) -> None:
-        entry = votes.setdefault(category, _Vote())
-        if agrees:
-            entry.fields.add(source)
-        if weight > entry.best:
-            entry.best, entry.why = weight, why
-
-    strong = compiled.strength_weights["strong"]
+    memo = _memo(compiled)
     status_category = compiled.status_category(status) if status is not None else ""
     for name, text in row.texts:
-        field_weight = compiled.field_weights[name]
-        hits = compiled.categories.find(text)
-        if name == "title" and status_category and _restates_status(text, hits, status_category):
-            continue
-        named = compiled.codes.get(text) if name in ("code", "title") else None
-        if named:
-            vote(named, field_weight * strong, name, f"{_field_label(name)} {text} names it")
-        for hit in hits:
-            category, strength, lang = hit.label
-            weight = field_weight * compiled.strength_weights[strength]
-            # Generic words ("error", "failed") do not count as a field that agrees.
-            why = f"{_field_label(name)} {hit.term} ({lang})"
-            reread = _reread(compiled.rereads, category, hit.term, text, status)
-            if reread is not None:
-                category, why = reread.target, f"{why}, {reread.why}"
-            vote(category, weight, name, why, agrees=strength != "generic")
+        for category, weight, why, agrees in _field_votes(
+            memo, name, text, status, status_category
+        ):
+            entry = votes.get(category)
+            if entry is None:
+                entry = votes[category] = _Vote()
+            if agrees:
+                entry.fields.add(name)
+            if weight > entry.best:
+                entry.best, entry.why = weight, why
     if status is not None:
-        vote(status_category, compiled.status_vote(status), "status", status_name)
+        entry = votes.get(status_category)
+        if entry is None:
+            entry = votes[status_category] = _Vote()
+        entry.fields.add("status")
+        weight = compiled.status_vote(status)
+        if weight > entry.best:
+            entry.best, entry.why = weight, status_name
     if not votes:
         return "unknown", ("no status and no telling words",)
 
@@ -139,6 +147,87 @@ def _decide_category(
         else:
             evidence.append(f"{status_name} ({status_category}) overridden")
     return category, tuple(evidence)
+
+
+# A field's votes depend only on the field, its folded text and, for a title or a term some
+# reread reads by status, the row's status; a page repeats its messages and remedies row after
+# row, so each is weighed once. Votes that do not depend on the status are kept under ANY.
+_FieldVotes = tuple[tuple[str, float, str, bool], ...]
+_ANY = -1
+
+
+@dataclass(slots=True)
+class _Memo:
+    """What one set of rules gave each field text, and tables derived from the rules."""
+
+    compiled: Rules
+    votes: dict[tuple[str, str, int | None], _FieldVotes] = field(default_factory=dict)
+    by_source: dict[str, tuple[Reread, ...]] = field(default_factory=dict)
+    """The rereads of each category's terms, in the rules' order."""
+    by_status: frozenset[str] = frozenset()
+    """Categories some of whose terms a reread reads only under certain statuses."""
+
+
+_memos: list[_Memo] = []
+
+
+def _memo(compiled: Rules) -> _Memo:
+    if _memos and _memos[0].compiled is compiled:
+        memo = _memos[0]
+        if len(memo.votes) < MEMO_TEXTS:
+            return memo
+    by_source: dict[str, tuple[Reread, ...]] = {}
+    for reread in compiled.rereads:
+        by_source[reread.source] = (*by_source.get(reread.source, ()), reread)
+    memo = _Memo(
+        compiled,
+        by_source=by_source,
+        by_status=frozenset(r.source for r in compiled.rereads if r.statuses is not None),
+    )
+    _memos[:] = [memo]
+    return memo
+
+
+def _field_votes(
+    memo: _Memo, name: str, text: str, status: int | None, status_category: str
+) -> _FieldVotes:
+    """(category, weight, why, agrees) for each vote one field's text casts, in order."""
+    votes = memo.votes
+    known = votes.get((name, text, _ANY))
+    if known is None:
+        known = votes.get((name, text, status))
+        if known is None:
+            known, by_status = _weigh_field(memo, name, text, status, status_category)
+            votes[(name, text, status if by_status else _ANY)] = known
+    return known
+
+
+def _weigh_field(
+    memo: _Memo, name: str, text: str, status: int | None, status_category: str
+) -> tuple[_FieldVotes, bool]:
+    """A field's votes, and whether they depend on the row's status."""
+    compiled = memo.compiled
+    field_weight = compiled.field_weights[name]
+    hits = compiled.categories.find(text)
+    by_status = name == "title"
+    if by_status and status_category and _restates_status(text, hits, status_category):
+        return (), by_status
+    cast: list[tuple[str, float, str, bool]] = []
+    named = compiled.codes.get(text) if name in ("code", "title") else None
+    if named:
+        strong = compiled.strength_weights["strong"]
+        cast.append((named, field_weight * strong, f"{_field_label(name)} {text} names it", True))
+    for hit in hits:
+        category, strength, lang = hit.label
+        weight = field_weight * compiled.strength_weights[strength]
+        # Generic words ("error", "failed") do not count as a field that agrees.
+        why = f"{_field_label(name)} {hit.term} ({lang})"
+        by_status = by_status or category in memo.by_status
+        reread = _reread(memo.by_source.get(category, ()), category, hit.term, text, status)
+        if reread is not None:
+            category, why = reread.target, f"{why}, {reread.why}"
+        cast.append((category, weight, why, strength != "generic"))
+    return tuple(cast), by_status
 
 
 def _reread(

@@ -51,6 +51,9 @@ class Matcher:
     """One-word prefix terms ("throttl*") by their first PREFIX_KEY letters."""
     cjk: dict[str, tuple[tuple[str, Label], ...]]
     """CJK terms by their first character, longest first."""
+    latin_pairs: dict[tuple[str, str | None], tuple[_LatinTerm, ...]]
+    """The Latin terms that can start with a pair of words, in the order of `latin`: by
+    (first, second), or by (first, None) when no term names that second word."""
     found: dict[str, tuple[Hit, ...]] = field(default_factory=dict, compare=False)
     """What find gave each text it read: a page repeats its messages and remedies row after
     row. Emptied when it holds MEMO_TEXTS texts."""
@@ -67,6 +70,17 @@ class Matcher:
     def _scan(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
         tokens = text.split(" ")
+        if text.isascii():
+            # No CJK character: every word is Latin, and no offsets are needed.
+            latin, prefixes = self.latin, self.prefixes
+            index, count = 0, len(tokens)
+            while index < count:
+                token = tokens[index]
+                if token and (token in latin or token[:PREFIX_KEY] in prefixes):
+                    index += max(self._latin_at(tokens, index, hits), 1)
+                else:
+                    index += 1
+            return hits
         offsets: list[int] = []
         at = 0
         for token in tokens:
@@ -92,23 +106,36 @@ class Matcher:
 
     def _latin_at(self, tokens: list[str], index: int, hits: list[Hit]) -> int:
         """Match the longest Latin term starting at tokens[index]; the words it took."""
-        for candidate in self.latin.get(tokens[index], ()):
-            size = len(candidate.words)
-            window = tokens[index : index + size]
-            if len(window) < size:
+        first = tokens[index]
+        count = len(tokens)
+        pairs = self.latin_pairs
+        second = tokens[index + 1] if index + 1 < count else None
+        candidates = pairs.get((first, second)) or pairs.get((first, None), ())
+        for candidate in candidates:
+            words = candidate.words
+            size = len(words)
+            if size == 1:
+                # Keyed by its one word, and a one-word prefix term is never here: it fits.
+                hits.append(Hit(first, candidate.label))
+                return 1
+            end = index + size
+            if end > count:
                 continue
+            # The first word is the key; compare the others, the second one first.
             if candidate.prefix:
-                fits = window[:-1] == list(candidate.words[:-1]) and window[-1].startswith(
-                    candidate.words[-1]
+                fits = tokens[end - 1].startswith(words[-1]) and (
+                    size == 2 or tokens[index + 1 : end - 1] == list(words[1:-1])
                 )
             else:
-                fits = tuple(window) == candidate.words
+                fits = tokens[index + 1] == words[1] and (
+                    size == 2 or tuple(tokens[index + 2 : end]) == words[2:]
+                )
             if fits:
-                hits.append(Hit(" ".join(window), candidate.label))
+                hits.append(Hit(" ".join(tokens[index:end]), candidate.label))
                 return size
-        for candidate in self.prefixes.get(tokens[index][:PREFIX_KEY], ()):
-            if tokens[index].startswith(candidate.words[0]):
-                hits.append(Hit(tokens[index], candidate.label))
+        for candidate in self.prefixes.get(first[:PREFIX_KEY], ()):
+            if first.startswith(candidate.words[0]):
+                hits.append(Hit(first, candidate.label))
                 return 1
         return 0
 
@@ -149,14 +176,36 @@ def compile_terms(entries: Iterable[tuple[str, Label]]) -> Matcher:
             prefixes.setdefault(folded[:PREFIX_KEY], []).append(term)
         else:
             latin.setdefault(words[0], []).append(term)
+    ordered = {first: _longest_first(terms) for first, terms in latin.items()}
     return Matcher(
-        latin={first: _longest_first(terms) for first, terms in latin.items()},
+        latin=ordered,
         prefixes={key: _longest_first(terms) for key, terms in prefixes.items()},
         cjk={
             first: tuple(sorted(terms, key=lambda item: -len(item[0])))
             for first, terms in cjk.items()
         },
+        latin_pairs=_by_pairs(ordered),
     )
+
+
+def _by_pairs(
+    latin: dict[str, tuple[_LatinTerm, ...]],
+) -> dict[tuple[str, str | None], tuple[_LatinTerm, ...]]:
+    """Each first word's terms, less those whose second word rules them out: a term of one
+    word, or of two whose last is a prefix, can follow any word; the others need theirs."""
+    pairs: dict[tuple[str, str | None], tuple[_LatinTerm, ...]] = {}
+    for first, terms in latin.items():
+        seconds = {term.words[1] for term in terms if not _any_second(term)}
+        for second in seconds:
+            pairs[(first, second)] = tuple(
+                term for term in terms if _any_second(term) or term.words[1] == second
+            )
+        pairs[(first, None)] = tuple(term for term in terms if _any_second(term))
+    return pairs
+
+
+def _any_second(term: _LatinTerm) -> bool:
+    return len(term.words) == 1 or (term.prefix and len(term.words) == 2)
 
 
 def _longest_first(terms: list[_LatinTerm]) -> tuple[_LatinTerm, ...]:
