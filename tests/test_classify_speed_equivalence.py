@@ -4,12 +4,15 @@ gives a record must not depend on what it read before, nor leak from one record 
 from __future__ import annotations
 
 import random
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.classification import Classification, classify, decide
 from scraper.classification.rules import rules
-from scraper.columns.lexicon import fold
+from scraper.columns.lexicon import _CAMEL, _PUNCT, _SCRIPT_EDGE, fold
 from scraper.types import Record
 
 
@@ -161,4 +164,17 @@ def test_classify_does_not_change_the_record() -> None:
     ],
 )
 def test_folding_is_the_header_lexicons(text: str) -> None:
-    assert decide.fold(text) == fold(text)
+    assert decide.fold(text) == fold(text) == slow_fold(text)
+
+
+def slow_fold(text: str) -> str:
+    """The general path of the lexicon's fold, which its ASCII shortcut must agree with."""
+    text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text))
+    text = _PUNCT.sub(" ", text.lower().replace("_", " "))
+    return " ".join(_SCRIPT_EDGE.sub(" ", text).split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=30))
+def test_the_ascii_shortcut_folds_as_the_general_path_does(text: str) -> None:
+    assert fold(text) == slow_fold(text)

@@ -19,20 +19,11 @@ from functools import lru_cache
 
 from scraper.classification.matching import MEMO_TEXTS, Hit
 from scraper.classification.rules import Reread, Rules, rules
-from scraper.columns.lexicon import _CAMEL, _PUNCT
 from scraper.columns.lexicon import fold as fold_words
 from scraper.types import Record
 
-
-def _fold(text: str) -> str:
-    """fold_words, sooner for ASCII text: NFKC leaves it as it is and it has no script edge."""
-    if text.isascii():
-        return " ".join(_PUNCT.sub(" ", _CAMEL.sub(" ", text).lower().replace("_", " ")).split())
-    return fold_words(text)
-
-
 # A page repeats its messages, remedies and titles row after row: each is folded once.
-fold = lru_cache(maxsize=20_000)(_fold)
+fold = lru_cache(maxsize=20_000)(fold_words)
 
 TEXT_FIELDS = ("code", "title", "message", "description", "suggestion")
 

@@ -29,6 +29,8 @@ _SCRIPT_EDGE = re.compile(
 
 def fold(text: str) -> str:
     """Words of a header or heading: NFKC, camelCase split, lower case, punctuation as spaces."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and it has no script edge
+        return " ".join(_PUNCT.sub(" ", _CAMEL.sub(" ", text).lower().replace("_", " ")).split())
     text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text))
     text = _PUNCT.sub(" ", text.lower().replace("_", " "))
     return " ".join(_SCRIPT_EDGE.sub(" ", text).split())
