@@ -118,6 +118,33 @@ class _ColumnAction(argparse.Action):
         setattr(namespace, self.dest, pairs)
 
 
+# The fetch policy's options: (option, type, metavar, FetchPolicy field, meaning).
+_FETCH_OPTIONS = (
+    ("--timeout", _seconds(0, inclusive=False), "SECONDS", "timeout",
+     "seconds per request, connect, headers and body together"),
+    ("--retries", _count(0), "N", "retries", "retries on connection errors, 5xx and 429"),
+    ("--delay", _seconds(0, inclusive=True), "SECONDS", "host_delay",
+     "seconds to pause between two requests to the same host"),
+    ("--max-bytes", _count(1), "N", "max_bytes", "response size cap in bytes"),
+)  # fmt: skip
+
+
+def _add_fetch_options(
+    parser: argparse.ArgumentParser, names: tuple[str, ...], lead: str = ""
+) -> None:
+    """Add the named fetch options, each showing the default the fetch policy uses."""
+    for option, kind, metavar, policy_field, meaning in _FETCH_OPTIONS:
+        if option in names:
+            action = parser.add_argument(
+                option,
+                type=kind,
+                default=None,
+                metavar=metavar,
+                help=f"{lead}{meaning} (default: %(code_default)s)",
+            )
+            _shows_default(action, _fetch_default(policy_field))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of `scraper COMMAND ...`: a usage error exits 2, the command's usage and
     one line saying what was wrong on stderr."""
@@ -208,21 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     for option, meaning in limit_options:
         parse.add_argument(option, type=_count(1), default=None, metavar="N", help=meaning)
-    page_fetch_options = (
-        ("--timeout", _seconds(0, inclusive=False), "SECONDS", "timeout",
-         "for a URL: seconds per request, connect, headers and body together"),
-        ("--retries", _count(0), "N", "retries",
-         "for a URL: retries on connection errors, 5xx and 429"),
-    )  # fmt: skip
-    for option, kind, metavar, policy_field, meaning in page_fetch_options:
-        action = parse.add_argument(
-            option,
-            type=kind,
-            default=None,
-            metavar=metavar,
-            help=f"{meaning} (default: %(code_default)s)",
-        )
-        _shows_default(action, _fetch_default(policy_field))
+    _add_fetch_options(parse, ("--timeout", "--retries"), "for a URL: ")
 
     refresh = commands.add_parser(
         "refresh",
@@ -255,23 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="accept a source's row count falling by more than half",
     )
-    fetch_options = (
-        ("--timeout", _seconds(0, inclusive=False), "SECONDS", "timeout",
-         "seconds per request, connect, headers and body together"),
-        ("--retries", _count(0), "N", "retries", "retries on connection errors, 5xx and 429"),
-        ("--delay", _seconds(0, inclusive=True), "SECONDS", "host_delay",
-         "seconds to pause between two requests to the same host"),
-        ("--max-bytes", _count(1), "N", "max_bytes", "response size cap in bytes"),
-    )  # fmt: skip
-    for option, kind, metavar, policy_field, meaning in fetch_options:
-        action = refresh.add_argument(
-            option,
-            type=kind,
-            default=None,
-            metavar=metavar,
-            help=f"{meaning} (default: %(code_default)s)",
-        )
-        _shows_default(action, _fetch_default(policy_field))
+    _add_fetch_options(refresh, tuple(option for option, *_ in _FETCH_OPTIONS))
     refresh.add_argument(
         "--ignore-robots", action="store_true", help="do not consult robots.txt (for every source)"
     )
